@@ -1,0 +1,35 @@
+# totpgate — the two commands a newcomer needs are `make run` and `make test`.
+SWIFT ?= swift
+RELEASE_BIN := .build/release/totpgate
+
+.PHONY: build release test run bench clean
+
+## build: debug build of everything
+build:
+	scripts/install-deps build
+	$(SWIFT) build
+
+## release: optimised totpgate binary in .build/release
+release:
+	scripts/install-deps build
+	$(SWIFT) build -c release --product totpgate
+
+## test: install what the tests need, then unit and end-to-end tests
+test:
+	scripts/install-deps build run test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+## run: everything from a fresh machine to the login page at http://127.0.0.1:8080
+run: release
+	scripts/install-deps build run
+	@echo "totpgate: built $(RELEASE_BIN) ($$($(RELEASE_BIN) --version 2>/dev/null || echo dev)); the web responder arrives with the web issue"
+
+## bench: micro-benchmarks beside the Python reference (bench/README.md)
+bench:
+	scripts/install-deps build bench
+	bench/micro
+
+## clean: remove build output (var/, which holds keys and users, is kept)
+clean:
+	rm -rf .build .build-* bench/.venv bench/out
