@@ -1,0 +1,28 @@
+import Foundation
+import OTP
+
+// Micro-benchmarks of totpgate's hot paths, printed as `name ns_per_op` lines
+// for bench/run to put side by side with the Python reference.
+
+/// Median nanoseconds per call of `body` over `rounds` rounds of `iterations` calls.
+func measure(rounds: Int = 7, iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+    var samples: [Double] = []
+    for _ in 0..<rounds {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<iterations { try body() }
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(iterations))
+    }
+    return samples.sorted()[rounds / 2]
+}
+
+let secret = try Base32.decode("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+let totp = try TOTP(secret: secret)
+let time: Int64 = 1_700_000_000
+let code = try totp.code(at: time)
+var matched = 0
+
+let verify = try measure(iterations: Int(ProcessInfo.processInfo.environment["BENCH_ITERATIONS"] ?? "200000")!) {
+    if try totp.verify(code, at: time, window: 1) != nil { matched += 1 }
+}
+precondition(matched > 0, "the benchmark code must verify")
+print("totp_verify_ns \(String(format: "%.0f", verify))")
