@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries: a module map and a shim header each, no logic.
@@ -21,12 +22,30 @@ let package = Package(
 
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto"]),
+        .target(
+            name: "Web",
+            dependencies: ["Crypto", "OTP", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .target(
+            name: "FastCGI",
+            dependencies: ["CFastCGI", "Web", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "App",
+            dependencies: ["Web", "Crypto", "OTP", .product(name: "Logging", package: "swift-log")],
+            plugins: ["EmbedTemplates"]
+        ),
+
+        // Compiles www/templates into the App target.
+        .executableTarget(name: "TemplateEmbedder"),
+        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["TemplateEmbedder"]),
 
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "OTP",
+                "OTP", "App", "FastCGI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -35,6 +54,9 @@ let package = Package(
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
+        .testTarget(name: "WebTests", dependencies: ["Web"]),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "AppTests", dependencies: ["App"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,62 @@
+/// One HTTP request, as the transport hands it over: transport-free and
+/// already routed to this application's mount point.
+public struct Request: Sendable {
+    public var method: HTTPMethod
+    /// The path below the mount point, starting with `/` (not percent-decoded).
+    public var path: String
+    /// The raw query string, without the `?`.
+    public var query: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    public var clientAddress: String
+    /// Whether the client reached the web server over TLS.
+    public var isHTTPS: Bool
+    /// The mount point: `""` at the root of the host, `"/2fa"` under a prefix.
+    public var basePath: String
+    /// The URI the client asked for (`REQUEST_URI`); inside an nginx
+    /// `auth_request` subrequest, the protected resource's URI.
+    public var originalURI: String
+
+    public init(
+        method: HTTPMethod = .get, path: String = "/", query: String = "", headers: HTTPHeaders = [:],
+        body: [UInt8] = [], clientAddress: String = "127.0.0.1", isHTTPS: Bool = false,
+        basePath: String = "", originalURI: String? = nil
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.clientAddress = clientAddress
+        self.isHTTPS = isHTTPS
+        self.basePath = basePath
+        self.originalURI = originalURI ?? basePath + path + (query.isEmpty ? "" : "?" + query)
+    }
+
+    /// Cookies sent with the request; junk is skipped, the first of a repeated name wins.
+    public var cookies: [String: String] {
+        headers.values("cookie").reduce(into: [:]) { cookies, header in
+            cookies.merge(CookieParser.parse(header)) { first, _ in first }
+        }
+    }
+
+    /// The decoded fields of an `application/x-www-form-urlencoded` body.
+    /// A body of another type, or with invalid encoding, is a 400.
+    public func form() throws(HTTPError) -> FormFields {
+        let type = headers["content-type"]?.split(separator: ";").first?.trimmingSpaces().lowercased()
+        guard body.isEmpty || type == "application/x-www-form-urlencoded" else {
+            throw HTTPError(.badRequest, message: "Expected a form submission.")
+        }
+        return try FormFields(decoding: String(decoding: body, as: UTF8.self))
+    }
+
+    /// The decoded query parameters; invalid encoding is a 400.
+    public func queryFields() throws(HTTPError) -> FormFields {
+        try FormFields(decoding: query)
+    }
+
+    /// The absolute path of `route` (e.g. `/home`) under the mount point.
+    public func url(_ route: String) -> String {
+        basePath + route
+    }
+}

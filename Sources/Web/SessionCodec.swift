@@ -1,0 +1,71 @@
+import Crypto
+import OTP
+
+/// Signs sessions into cookie values and reads them back.
+///
+/// Value: `kid.payload.mac`, base64url parts, the MAC HMAC-SHA256 over
+/// `kid.payload` under the key `kid` names. Anything that does not verify, or
+/// has expired, reads as no session at all.
+public struct SessionCodec: Sendable {
+    public let keys: SigningKeyRing
+    public let lifetimes: SessionLifetimes
+
+    public init(keys: SigningKeyRing, lifetimes: SessionLifetimes = SessionLifetimes()) {
+        self.keys = keys
+        self.lifetimes = lifetimes
+    }
+
+    /// The cookie value for `session`, signed with the current key.
+    public func encode(_ session: Session) throws -> String {
+        let fields: [String] = [
+            "1", session.id, session.stage.rawValue, session.userID.map(String.init) ?? "", String(session.generation),
+            String(session.issuedAt), String(session.lastSeen), session.csrfToken,
+            PercentEncoding.encode(session.username), PercentEncoding.encode(session.flash ?? ""),
+            PercentEncoding.encode(session.returnTo ?? ""),
+        ]
+        let signed = keys.current.id + "." + Base64URL.encode(Array(fields.joined(separator: "|").utf8))
+        let mac = try HMAC.authenticationCode(algorithm: .sha256, key: keys.current.secret, message: Array(signed.utf8))
+        return signed + "." + Base64URL.encode(mac)
+    }
+
+    /// The session in `value` when its MAC verifies and it has not expired at `now`.
+    public func decode(_ value: String, now: Int64) -> Session? {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, value.utf8.count <= 4096,
+              let key = keys.key(id: parts[0]),
+              let mac = Base64URL.decode(parts[2]),
+              let expected = try? HMAC.authenticationCode(
+                  algorithm: .sha256, key: key.secret, message: Array(value.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))),
+              ConstantTime.equal(mac, expected),
+              let payload = Base64URL.decode(parts[1]),
+              let session = Self.parse(payload)
+        else { return nil }
+        guard session.issuedAt <= now + 60, session.lastSeen <= now + 60,  // allow clock skew between hosts
+              now - session.issuedAt < lifetimes.absoluteLimit(for: session.stage),
+              now - session.lastSeen < lifetimes.idle
+        else { return nil }
+        return session
+    }
+
+    /// Whether a response should re-issue the cookie to record activity.
+    public func needsRenewal(_ session: Session, now: Int64) -> Bool {
+        now - session.lastSeen >= lifetimes.renewalInterval
+    }
+
+    private static func parse(_ payload: [UInt8]) -> Session? {
+        let fields = String(decoding: payload, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
+        guard fields.count == 11, fields[0] == "1",
+              let stage = Session.Stage(rawValue: String(fields[2])),
+              let generation = Int64(fields[4]), let issuedAt = Int64(fields[5]), let lastSeen = Int64(fields[6]),
+              let username = try? PercentEncoding.decode(fields[8]),
+              let flash = try? PercentEncoding.decode(fields[9]),
+              let returnTo = try? PercentEncoding.decode(fields[10])
+        else { return nil }
+        let userID = Int64(fields[3])
+        guard (userID == nil) == (stage == .anonymous) else { return nil }
+        // Empty means absent: an empty flash or return address carries nothing.
+        return Session(id: String(fields[1]), stage: stage, userID: userID, username: username, generation: generation,
+                       issuedAt: issuedAt, lastSeen: lastSeen, csrfToken: String(fields[7]),
+                       flash: flash.isEmpty ? nil : flash, returnTo: returnTo.isEmpty ? nil : returnTo)
+    }
+}

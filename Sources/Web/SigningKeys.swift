@@ -1,0 +1,44 @@
+import Crypto
+import OTP
+
+/// The cookie-signing keys: the current one signs, every one verifies, so a
+/// rotation does not log anybody out.
+public struct SigningKeyRing: Sendable, Equatable {
+    /// One HMAC-SHA256 key and the id that names it inside cookies.
+    public struct Key: Sendable, Equatable {
+        public let id: String
+        public let secret: [UInt8]
+
+        /// A key; the id is a short token of letters and digits.
+        public init(id: String, secret: [UInt8]) throws {
+            guard !id.isEmpty, id.utf8.count <= 16, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw CryptoError.invalidParameter("a signing key id is 1-16 ASCII letters or digits")
+            }
+            guard secret.count >= 32 else { throw CryptoError.invalidParameter("a signing key needs at least 32 bytes") }
+            self.id = id
+            self.secret = secret
+        }
+
+        /// A new random 256-bit key with a random id.
+        public static func generate() throws -> Key {
+            try Key(id: Base32.encode(SecureRandom.bytes(count: 5)), secret: SecureRandom.bytes(count: 32))
+        }
+    }
+
+    /// The signing key, followed by older keys still accepted.
+    public let keys: [Key]
+
+    /// A ring whose first key signs; ids must be distinct.
+    public init(keys: [Key]) throws {
+        guard !keys.isEmpty else { throw CryptoError.invalidParameter("a key ring needs at least one key") }
+        guard Set(keys.map(\.id)).count == keys.count else { throw CryptoError.invalidParameter("duplicate signing key id") }
+        self.keys = keys
+    }
+
+    public var current: Key { keys[0] }
+
+    /// The key named `id`, or nil.
+    public func key(id: some StringProtocol) -> Key? {
+        keys.first { $0.id == id }
+    }
+}

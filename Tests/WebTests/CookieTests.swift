@@ -1,0 +1,63 @@
+import Testing
+@testable import Web
+
+struct CookieParserTests {
+    @Test(arguments: [
+        ("a=1", ["a": "1"]),
+        ("a=1; b=2", ["a": "1", "b": "2"]),
+        ("a=1;b=2", ["a": "1", "b": "2"]),
+        ("  a = 1 ;  b=2  ", ["a": "1", "b": "2"]),
+        ("a=\"quoted\"", ["a": "quoted"]),
+        ("a=1; a=2", ["a": "1"]),
+        ("junk; a=1", ["a": "1"]),
+        ("=1; a=2", ["a": "2"]),
+        ("a=1; b=x y", ["a": "1"]),
+        ("a=1; b=\u{E9}", ["a": "1"]),
+        ("a=1; b=\\\\", ["a": "1"]),
+        ("bad name=1; c=3", ["c": "3"]),
+        ("", [:]),
+        (";;;", [:]),
+        ("a=", ["a": ""]),
+        ("tok=abc.def-ghi_jkl", ["tok": "abc.def-ghi_jkl"]),
+    ])
+    func parsesTolerantly(_ header: String, _ expected: [String: String]) {
+        #expect(CookieParser.parse(header) == expected)
+    }
+
+    @Test func requestMergesCookieHeaders() {
+        var headers = HTTPHeaders()
+        headers.add("Cookie", "a=1")
+        headers.add("cookie", "b=2; a=3")
+        #expect(Request(headers: headers).cookies == ["a": "1", "b": "2"])
+    }
+}
+
+struct SetCookieTests {
+    @Test func buildsTheHeaderWithEveryAttribute() {
+        let cookie = SetCookie(name: "totpgate", value: "v", path: "/", domain: "example.com", maxAge: 60, secure: true)
+        #expect(cookie.headerValue == "totpgate=v; Path=/; Domain=example.com; Max-Age=60; Secure; HttpOnly; SameSite=Lax")
+    }
+
+    @Test func defaultsAreHttpOnlyLaxAndNotSecure() {
+        #expect(SetCookie(name: "a", value: "b").headerValue == "a=b; Path=/; HttpOnly; SameSite=Lax")
+    }
+}
+
+struct HTTPHeadersTests {
+    @Test func namesMatchCaseInsensitively() {
+        var headers: HTTPHeaders = ["Content-Type": "text/html"]
+        #expect(headers["content-type"] == "text/html")
+        headers.add("Set-Cookie", "a=1")
+        headers.add("set-cookie", "b=2")
+        #expect(headers.values("SET-COOKIE") == ["a=1", "b=2"])
+        headers.replace("SET-COOKIE", "c=3")
+        #expect(headers.values("set-cookie") == ["c=3"])
+        headers.addIfAbsent("content-TYPE", "x")
+        #expect(headers.values("Content-Type") == ["text/html"])
+    }
+
+    @Test(arguments: [("abc", "ABC", true), ("a-b", "A-B", true), ("a[", "A{", false), ("ab", "abc", false)])
+    func comparesASCIICaseInsensitively(_ a: String, _ b: String, _ equal: Bool) {
+        #expect(a.caseInsensitiveEquals(b) == equal)
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+@testable import Web
+
+struct FormFieldsTests {
+    @Test(arguments: [
+        ("username=alice&password=s3cret", "username", "alice"),
+        ("a=two+words", "a", "two words"),
+        ("a=%2B%26%3D", "a", "+&="),
+        ("a=caf%C3%A9", "a", "café"),
+        ("a=", "a", ""),
+        ("a", "a", ""),
+        ("a=1&a=2", "a", "1"),
+        ("&&a=1&&", "a", "1"),
+        ("rd=%2Fhome%3Fx%3D1", "rd", "/home?x=1"),
+        ("x%20y=z", "x y", "z"),
+    ])
+    func decodes(_ body: String, _ name: String, _ value: String) throws {
+        #expect(try FormFields(decoding: body)[name] == value)
+    }
+
+    @Test(arguments: ["a=%", "a=%G1", "a=%C3", "%=1", "a=%FF", "a=%2"])
+    func malformedEncodingIs400(_ body: String) {
+        #expect(throws: HTTPError(.badRequest, message: "The form could not be read.")) { try FormFields(decoding: body) }
+    }
+
+    @Test func emptyValuesCountAsAbsentWhenAsked() throws {
+        let form = try FormFields(decoding: "code=&user=bob")
+        #expect(form.nonEmpty("code") == nil)
+        #expect(form.nonEmpty("user") == "bob")
+        #expect(form.nonEmpty("missing") == nil)
+    }
+
+    @Test func requestFormNeedsTheFormContentType() throws {
+        let body = Array("a=1".utf8)
+        let form = Request(method: .post, headers: ["Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"], body: body)
+        #expect(try form.form()["a"] == "1")
+        let json = Request(method: .post, headers: ["Content-Type": "application/json"], body: body)
+        #expect(throws: HTTPError.self) { try json.form() }
+        #expect(try Request(method: .post).form()["a"] == nil)
+    }
+}

@@ -1,0 +1,37 @@
+import Testing
+@testable import Web
+
+struct ReturnAddressTests {
+    @Test(arguments: ["/", "/home", "/app/page?x=1&y=2", "/a#frag", "/%2F%2Fevil.com"])
+    func acceptsLocalPaths(_ path: String) {
+        #expect(ReturnAddress.validated(path) == path)
+    }
+
+    @Test(arguments: [
+        "//evil.com", "///evil.com", "https://evil.com/", "http://evil.com", "javascript:alert(1)", "evil.com",
+        "/\\evil.com", "\\\\evil.com", "/a\tb", "/a\nLocation: x", "/a\rb", "/a b", "/caf\u{E9}", "/\u{7F}",
+        "", " /home", "data:text/html,x", "/" + String(repeating: "a", count: 2000),
+    ])
+    func refusesEverythingElse(_ candidate: String) {
+        #expect(ReturnAddress.validated(candidate) == nil)
+    }
+
+    @Test func acceptsTheLongestAllowedPath() {
+        let path = "/" + String(repeating: "a", count: 1999)
+        #expect(ReturnAddress.validated(path) == path)
+    }
+
+    @Test(arguments: [
+        ("https://app.example.com/x", "https://app.example.com/x"),
+        ("http://app.example.com:8080/", "http://app.example.com:8080/"),
+        ("HTTPS://APP.EXAMPLE.COM/y", "HTTPS://APP.EXAMPLE.COM/y"),
+        ("https://evil.com/", nil),
+        ("https://app.example.com@evil.com/", nil),
+        ("https://app.example.com.evil.com/", nil),
+        ("ftp://app.example.com/", nil),
+    ] as [(String, String?)])
+    func acceptsOnlyAllowedHosts(_ candidate: String, _ expected: String?) {
+        let allowed: Set = ["app.example.com", "app.example.com:8080"]
+        #expect(ReturnAddress.validated(candidate, allowedHosts: allowed) == expected)
+    }
+}

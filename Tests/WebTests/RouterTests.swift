@@ -1,0 +1,73 @@
+import Testing
+@testable import Web
+
+struct RouterTests {
+    static func makeRouter() -> Router<Int> {
+        var router = Router<Int> { error, _ in
+            Response(status: error.status, headers: ["Content-Type": "text/plain"], body: Array(error.message.utf8))
+        }
+        router.get("/") { _, context in Response(body: Array("home \(context)".utf8)) }
+        router.post("/login") { _, _ in .redirect(to: "/home") }
+        router.get("/fail") { _, _ in throw HTTPError(.forbidden, message: "nope") }
+        router.get("/boom") { _, _ in
+            struct Boom: Error {}
+            throw Boom()
+        }
+        return router
+    }
+
+    @Test(arguments: [
+        (HTTPMethod.get, "/", 200), (.post, "/login", 303), (.get, "/missing", 404), (.get, "", 404),
+        (.post, "/", 405), (.get, "/login", 405), (.head, "/", 200), (.get, "/fail", 403), (.get, "/boom", 500),
+        (HTTPMethod(rawValue: "DELETE"), "/", 405), (.get, "/LOGIN", 404),
+    ])
+    func routesByMethodAndPath(_ method: HTTPMethod, _ path: String, _ status: Int) {
+        let response = Self.makeRouter().respond(to: Request(method: method, path: path), context: 7)
+        #expect(response.status.code == status)
+    }
+
+    @Test func passesTheContext() {
+        let response = Self.makeRouter().respond(to: Request(path: "/"), context: 42)
+        #expect(response.body == Array("home 42".utf8))
+    }
+
+    @Test func headIsGetWithoutABody() {
+        let router = Self.makeRouter()
+        let get = router.respond(to: Request(method: .get, path: "/"), context: 1)
+        let head = router.respond(to: Request(method: .head, path: "/"), context: 1)
+        #expect(head.status == get.status)
+        #expect(head.body.isEmpty)
+        #expect(head.headers["Content-Length"] == String(get.body.count))
+    }
+
+    @Test func methodNotAllowedListsAllowedMethods() {
+        let response = Self.makeRouter().respond(to: Request(method: .post, path: "/"), context: 1)
+        #expect(response.headers["Allow"] == "GET, HEAD")
+    }
+
+    @Test func unexpectedErrorsAreReportedButNotShown() {
+        var reported: [String] = []
+        let response = Self.makeRouter().respond(to: Request(path: "/boom"), context: 1) { reported.append("\($0)") }
+        #expect(response.status == .internalServerError)
+        #expect(reported == ["Boom()"])
+        #expect(!String(decoding: response.body, as: UTF8.self).contains("Boom"))
+    }
+
+    @Test(arguments: ["/", "/missing", "/fail", "/boom"])
+    func everyAnswerCarriesSecurityHeaders(_ path: String) {
+        let response = Self.makeRouter().respond(to: Request(path: path), context: 1)
+        #expect(response.headers["Content-Security-Policy"] == SecurityHeaders.contentSecurityPolicy)
+        #expect(response.headers["X-Frame-Options"] == "DENY")
+        #expect(response.headers["Referrer-Policy"] == "no-referrer")
+    }
+
+    @Test func handlersMayForbidCaching() {
+        var router = Router<Int> { error, _ in Response(status: error.status) }
+        router.get("/secret") { _, _ in
+            var response = Response.html("secret")
+            response.forbidCaching()
+            return response
+        }
+        #expect(router.respond(to: Request(path: "/secret"), context: 0).headers["Cache-Control"] == "no-store")
+    }
+}

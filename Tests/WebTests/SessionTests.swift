@@ -1,0 +1,121 @@
+import Testing
+@testable import Web
+
+struct SessionTests {
+    static let now: Int64 = 1_800_000_000
+    static let key = try! SigningKeyRing.Key(id: "k1", secret: .init(repeating: 1, count: 32))
+    static let other = try! SigningKeyRing.Key(id: "k2", secret: .init(repeating: 2, count: 32))
+    let codec = SessionCodec(keys: try! SigningKeyRing(keys: [key]))
+
+    static let full = Session(id: "sid", stage: .full, userID: 7, username: "alice | ünï%", generation: 3,
+                              issuedAt: now - 100, lastSeen: now - 10, csrfToken: "csrf",
+                              flash: "Welcome | back", returnTo: "/app?x=1|2")
+
+    @Test func roundTrips() throws {
+        #expect(codec.decode(try codec.encode(Self.full), now: Self.now) == Self.full)
+    }
+
+    @Test(arguments: [Session.Stage.anonymous, .password, .enrolling, .full])
+    func roundTripsEveryStage(_ stage: Session.Stage) throws {
+        let session = Session(id: "i", stage: stage, userID: stage == .anonymous ? nil : 1, issuedAt: Self.now, csrfToken: "c")
+        #expect(codec.decode(try codec.encode(session), now: Self.now) == session)
+    }
+
+    @Test func isCookieSafeAndCarriesTheKeyID() throws {
+        let value = try codec.encode(Self.full)
+        #expect(value.hasPrefix("k1."))
+        #expect(value.allSatisfy { CookieParser.isCookieOctet($0) })
+    }
+
+    @Test func anyTamperingVoidsIt() throws {
+        let value = Array(try codec.encode(Self.full))
+        for index in value.indices where value[index] != "." {
+            var tampered = value
+            tampered[index] = tampered[index] == "A" ? "B" : "A"
+            #expect(codec.decode(String(tampered), now: Self.now) == nil, "byte \(index)")
+        }
+    }
+
+    @Test(arguments: ["", "garbage", "k1..", "k1.abc.def", "zz.a.b", "k1.a.b.c"])
+    func junkReadsAsNoSession(_ value: String) {
+        #expect(codec.decode(value, now: Self.now) == nil)
+    }
+
+    @Test func aSignatureFromAnotherKeyIsRefused() throws {
+        let forged = try SessionCodec(keys: SigningKeyRing(keys: [try SigningKeyRing.Key(id: "k1", secret: .init(repeating: 9, count: 32))]))
+        #expect(codec.decode(try forged.encode(Self.full), now: Self.now) == nil)
+    }
+
+    @Test func rotationKeepsOldCookiesValid() throws {
+        let old = try codec.encode(Self.full)
+        let rotated = SessionCodec(keys: try SigningKeyRing(keys: [Self.other, Self.key]))
+        #expect(rotated.decode(old, now: Self.now) == Self.full)
+        #expect(try rotated.encode(Self.full).hasPrefix("k2."))
+        let dropped = SessionCodec(keys: try SigningKeyRing(keys: [Self.other]))
+        #expect(dropped.decode(old, now: Self.now) == nil)
+    }
+
+    struct Expiry: Sendable {
+        let stage: Session.Stage
+        let age: Int64
+        let idle: Int64
+        let valid: Bool
+    }
+
+    static let expiries: [Expiry] = [
+        Expiry(stage: .full, age: 0, idle: 0, valid: true),
+        Expiry(stage: .full, age: 12 * 3600 - 1, idle: 0, valid: true),
+        Expiry(stage: .full, age: 12 * 3600, idle: 0, valid: false),
+        Expiry(stage: .full, age: 3600, idle: 30 * 60 - 1, valid: true),
+        Expiry(stage: .full, age: 3600, idle: 30 * 60, valid: false),
+        Expiry(stage: .password, age: 5 * 60 - 1, idle: 0, valid: true),
+        Expiry(stage: .password, age: 5 * 60, idle: 0, valid: false),
+        Expiry(stage: .enrolling, age: 15 * 60 - 1, idle: 0, valid: true),
+        Expiry(stage: .enrolling, age: 15 * 60, idle: 0, valid: false),
+        Expiry(stage: .anonymous, age: 3600, idle: 30 * 60, valid: false),
+        Expiry(stage: .anonymous, age: 3600, idle: 60, valid: true),
+    ]
+
+    @Test(arguments: expiries)
+    func expiresByStage(_ e: Expiry) throws {
+        let session = Session(id: "i", stage: e.stage, userID: e.stage == .anonymous ? nil : 1,
+                              issuedAt: Self.now - e.age, lastSeen: Self.now - e.idle, csrfToken: "c")
+        #expect((codec.decode(try codec.encode(session), now: Self.now) != nil) == e.valid)
+    }
+
+    @Test func refusesCookiesFromTheFuture() throws {
+        let session = Session(id: "i", stage: .full, userID: 1, issuedAt: Self.now + 3600, csrfToken: "c")
+        #expect(codec.decode(try codec.encode(session), now: Self.now) == nil)
+    }
+
+    @Test func renewsOnlyAfterTheInterval() {
+        var session = Self.full
+        session.lastSeen = Self.now - 59
+        #expect(!codec.needsRenewal(session, now: Self.now))
+        session.lastSeen = Self.now - 60
+        #expect(codec.needsRenewal(session, now: Self.now))
+    }
+
+    @Test func advancingIssuesANewIDAndToken() throws {
+        let anonymous = try Session.anonymous(now: Self.now)
+        let advanced = try anonymous.advanced(to: .password, userID: 5, username: "bob", generation: 2, now: Self.now)
+        #expect(advanced.id != anonymous.id)
+        #expect(advanced.csrfToken != anonymous.csrfToken)
+        #expect(advanced.stage == .password && advanced.userID == 5 && advanced.generation == 2)
+    }
+
+    @Test func anonymousSessionsAreRandom() throws {
+        let tokens = try (0..<50).map { _ in try Session.anonymous(now: 0).csrfToken }
+        #expect(Set(tokens).count == 50)
+        #expect(tokens.allSatisfy { Base64URL.decode($0)?.count == 16 })
+    }
+
+    @Test(arguments: ["", "has space", "toolongkeyid12345", "ü"])
+    func keyIDsAreShortTokens(_ id: String) {
+        #expect(throws: (any Error).self) { try SigningKeyRing.Key(id: id, secret: .init(repeating: 0, count: 32)) }
+    }
+
+    @Test func keysNeedAtLeast256Bits() {
+        #expect(throws: (any Error).self) { try SigningKeyRing.Key(id: "a", secret: .init(repeating: 0, count: 31)) }
+    }
+}
