@@ -1,0 +1,112 @@
+import Testing
+import Web
+@testable import FastCGI
+
+struct RequestMappingTests {
+    /// What nginx sends with Debian's stock `fastcgi_params` for `GET /login?x=1`.
+    static func nginxParameters(uri: String, documentURI: String? = nil, method: String = "GET") -> [(name: String, value: String)] {
+        let path = String(uri.prefix { $0 != "?" })
+        let query = uri.contains("?") ? String(uri.split(separator: "?", maxSplits: 1)[1]) : ""
+        return [
+            ("QUERY_STRING", query), ("REQUEST_METHOD", method), ("CONTENT_TYPE", ""), ("CONTENT_LENGTH", ""),
+            ("SCRIPT_NAME", documentURI ?? path), ("REQUEST_URI", uri), ("DOCUMENT_URI", documentURI ?? path),
+            ("DOCUMENT_ROOT", "/usr/share/nginx/html"), ("SERVER_PROTOCOL", "HTTP/1.1"), ("REQUEST_SCHEME", "http"),
+            ("GATEWAY_INTERFACE", "CGI/1.1"), ("SERVER_SOFTWARE", "nginx"), ("REMOTE_ADDR", "127.0.0.1"),
+            ("REMOTE_PORT", "51234"), ("SERVER_ADDR", "127.0.0.1"), ("SERVER_PORT", "8080"), ("SERVER_NAME", "localhost"),
+            ("REDIRECT_STATUS", "200"), ("HTTP_HOST", "127.0.0.1:8080"), ("HTTP_USER_AGENT", "curl/7.88"),
+            ("HTTP_COOKIE", "totpgate=abc"), ("HTTP_X_FORWARDED_FOR", "10.0.0.1"),
+        ]
+    }
+
+    @Test(arguments: [
+        ("", "/login?x=1", "/login", "x=1", ""),
+        ("", "/", "/", "", ""),
+        ("/2fa", "/2fa/login", "/login", "", "/2fa"),
+        ("/2fa/", "/2fa/home?a=b", "/home", "a=b", "/2fa"),
+        ("/2fa", "/2fa", "/", "", "/2fa"),
+        ("/2fa", "/2fa/", "/", "", "/2fa"),
+        ("/2fa", "/home", "", "", "/2fa"),
+        ("/2fa", "/2faX/login", "", "", "/2fa"),
+    ])
+    func mapsNginxStockParameters(_ base: String, _ uri: String, _ path: String, _ query: String, _ mount: String) {
+        let request = RequestMapping(basePath: base).request(parameters: Self.nginxParameters(uri: uri), body: [])
+        #expect(request.path == path)
+        #expect(request.query == query)
+        #expect(request.basePath == mount)
+        #expect(request.method == .get)
+        #expect(request.originalURI == uri)
+    }
+
+    @Test func insideAnAuthRequestSubrequestThePathIsTheSubrequests() {
+        let parameters = Self.nginxParameters(uri: "/private/report.pdf?v=2", documentURI: "/2fa/auth")
+        let request = RequestMapping(basePath: "/2fa").request(parameters: parameters, body: [])
+        #expect(request.path == "/auth")
+        #expect(request.originalURI == "/private/report.pdf?v=2")
+    }
+
+    @Test func mapsHeadersCookiesAndClient() {
+        let request = RequestMapping(basePath: "").request(parameters: Self.nginxParameters(uri: "/"), body: [])
+        #expect(request.headers["Host"] == "127.0.0.1:8080")
+        #expect(request.headers["user-agent"] == "curl/7.88")
+        #expect(request.headers["X-Forwarded-For"] == "10.0.0.1")
+        #expect(request.headers["content-type"] == nil)
+        #expect(request.cookies == ["totpgate": "abc"])
+        #expect(request.clientAddress == "127.0.0.1")
+        #expect(!request.isHTTPS)
+    }
+
+    @Test(arguments: [("HTTPS", "on", true), ("HTTPS", "ON", true), ("HTTPS", "1", true), ("HTTPS", "off", false),
+                      ("REQUEST_SCHEME", "https", true), ("REQUEST_SCHEME", "http", false)])
+    func detectsHTTPS(_ name: String, _ value: String, _ https: Bool) {
+        let request = RequestMapping(basePath: "").request(parameters: [(name, value), ("REQUEST_URI", "/")], body: [])
+        #expect(request.isHTTPS == https)
+    }
+
+    @Test func apacheProxyFCGIWithoutDocumentURI() {
+        // mod_proxy_fcgi: SCRIPT_NAME is the whole path, no DOCUMENT_URI, no PATH_INFO.
+        let parameters: [(name: String, value: String)] = [
+            ("REQUEST_METHOD", "POST"), ("SCRIPT_NAME", "/2fa/login"), ("REQUEST_URI", "/2fa/login"),
+            ("CONTENT_TYPE", "application/x-www-form-urlencoded"), ("CONTENT_LENGTH", "3"), ("QUERY_STRING", ""),
+        ]
+        let request = RequestMapping(basePath: "/2fa").request(parameters: parameters, body: Array("a=1".utf8))
+        #expect(request.path == "/login")
+        #expect(request.method == .post)
+        #expect(request.headers["content-type"] == "application/x-www-form-urlencoded")
+        #expect(request.body == Array("a=1".utf8))
+    }
+
+    @Test func aSplitPathMountsTheAppAtTheScriptName() {
+        let parameters: [(name: String, value: String)] = [
+            ("REQUEST_METHOD", "GET"), ("SCRIPT_NAME", "/2fa"), ("PATH_INFO", "/home"), ("REQUEST_URI", "/2fa/home"),
+        ]
+        let request = RequestMapping(basePath: "").request(parameters: parameters, body: [])
+        #expect(request.path == "/home")
+        #expect(request.basePath == "/2fa")
+        #expect(request.url("/login") == "/2fa/login")
+    }
+
+    @Test func withOnlyARequestURIItsPathIsUsed() {
+        let request = RequestMapping(basePath: "").request(parameters: [("REQUEST_URI", "/home?x=1")], body: [])
+        #expect(request.path == "/home")
+        #expect(request.query == "x=1")
+    }
+}
+
+struct ResponseEncodingTests {
+    @Test func writesStatusHeadersBlankLineAndBody() {
+        var response = Response(status: .seeOther, headers: ["Location": "/home"], body: Array("hi".utf8))
+        response.headers.add("Set-Cookie", "a=1")
+        response.headers.add("Set-Cookie", "b=2")
+        let text = String(decoding: ResponseEncoding.encode(response), as: UTF8.self)
+        #expect(text == "Status: 303 See Other\r\nLocation: /home\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nhi")
+    }
+
+    @Test(arguments: ["/home\r\nSet-Cookie: evil=1", "a\nb", "a\u{0}b"])
+    func dropsHeadersThatWouldInjectOthers(_ value: String) {
+        let response = Response(status: .ok, headers: ["Location": value])
+        let text = String(decoding: ResponseEncoding.encode(response), as: UTF8.self)
+        #expect(!text.contains("evil"))
+        #expect(!text.contains("Location"))
+        #expect(text == "Status: 200 OK\r\nContent-Length: 0\r\n\r\n")
+    }
+}
