@@ -1,0 +1,36 @@
+import Web
+
+/// Reads the session from a request's cookie and writes it onto responses,
+/// with the attributes DESIGN.md requires.
+struct SessionCookie: Sendable {
+    let codec: SessionCodec
+    let settings: Settings
+
+    /// The valid session the request carries, or nil (absent, tampered, expired).
+    func session(in request: Request, now: Int64) -> Session? {
+        guard let value = request.cookies[settings.cookieName] else { return nil }
+        return codec.decode(value, now: now)
+    }
+
+    /// Sets the cookie holding `session` (stamped as seen at `now`).
+    func store(_ session: Session, in response: inout Response, for request: Request, now: Int64) throws {
+        var session = session
+        session.lastSeen = now
+        response.setCookie(cookie(value: try codec.encode(session), maxAge: Int(codec.lifetimes.absolute), for: request))
+    }
+
+    /// Deletes the cookie in the browser.
+    func clear(in response: inout Response, for request: Request) {
+        response.setCookie(cookie(value: "", maxAge: 0, for: request))
+    }
+
+    private func cookie(value: String, maxAge: Int, for request: Request) -> SetCookie {
+        let secure = switch settings.cookieSecurity {
+        case .auto: request.isHTTPS
+        case .always: true
+        case .never: false
+        }
+        return SetCookie(name: settings.cookieName, value: value, path: settings.cookiePath, domain: settings.cookieDomain,
+                         maxAge: maxAge, secure: secure, httpOnly: true, sameSite: .lax)
+    }
+}

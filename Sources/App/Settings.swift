@@ -1,0 +1,33 @@
+import Web
+
+/// Everything an operator can set, with the defaults of DESIGN.md.
+public struct Settings: Sendable {
+    /// When the session cookie gets the `Secure` attribute.
+    public enum CookieSecurity: String, Sendable, CaseIterable {
+        /// When the request came over HTTPS.
+        case auto
+        /// Always (recommended in production, behind TLS).
+        case always
+        /// Never (plain-HTTP development only).
+        case never
+    }
+
+    /// Where the SQLite file and the keys live.
+    public var dataDirectory = "./var"
+    /// The mount point, e.g. `/2fa`; empty at the root of the host.
+    public var basePath = ""
+    /// The name shown in page titles and as the authenticator issuer.
+    public var appName = "totpgate"
+    public var cookieName = "totpgate"
+    public var cookieSecurity = CookieSecurity.auto
+    /// The gate needs the cookie on every path of the host; a setting narrows it.
+    public var cookiePath = "/"
+    public var cookieDomain: String?
+    /// Hosts (with port, if any) that `rd` may name besides local paths.
+    public var allowedRedirectHosts: Set<String> = []
+    /// A directory of `*.mustache` files replacing the built-in templates.
+    public var templatesDirectory: String?
+    public var lifetimes = SessionLifetimes()
+
+    public init() {}
+}
