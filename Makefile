@@ -19,11 +19,13 @@ test:
 	scripts/install-deps build run test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	scripts/e2e
 
 ## run: everything from a fresh machine to the login page at http://127.0.0.1:8080
-run: release
+run:
 	scripts/install-deps build run
-	@echo "totpgate: built $(RELEASE_BIN) ($$($(RELEASE_BIN) --version 2>/dev/null || echo dev)); the web responder arrives with the web issue"
+	$(SWIFT) build -c release --product totpgate
+	scripts/run
 
 ## bench: micro-benchmarks beside the Python reference (bench/README.md)
 bench:

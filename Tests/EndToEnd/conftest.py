@@ -1,0 +1,126 @@
+"""Harness for the end-to-end tests: a real nginx in front of a real
+`totpgate serve`, on a free loopback port, torn down after each test."""
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("TOTPGATE_BIN", ROOT / ".build" / "debug" / "totpgate"))
+DEADLINE = 10  # seconds any process may take to start or stop
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, what, timeout=DEADLINE):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Stack:
+    """totpgate (socket or spawn-fcgi mode) behind nginx/dev.conf."""
+
+    def __init__(self, workdir: Path, base_path="", spawn_fcgi=False, serve_args=()):
+        self.workdir = workdir
+        self.base_path = base_path
+        self.data = workdir / "data"
+        self.run = workdir / "run"
+        self.run.mkdir(parents=True, exist_ok=True)
+        self.socket = workdir / "totpgate.sock"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}{base_path}"
+        self.log = open(workdir / "totpgate.log", "w+")
+        serve = [str(BINARY), "serve", "--data-dir", str(self.data), "--cookie-secure", "never", *serve_args]
+        if base_path:
+            serve += ["--base-path", base_path]
+        if spawn_fcgi:
+            command = ["spawn-fcgi", "-n", "-s", str(self.socket), "-M", "0600", "--", *serve]
+        else:
+            command = [*serve, "--socket", str(self.socket)]
+        self.responder = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.socket.exists() or self.responder.poll() is not None, "the responder's socket")
+        assert self.responder.poll() is None, self.output()
+        self.nginx = subprocess.Popen(
+            ["nginx", "-p", str(self.run), "-c", str(self.write_nginx_config()), "-e", str(self.run / "error.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        wait_for(self.answers, "nginx")
+
+    def write_nginx_config(self):
+        config = (ROOT / "nginx" / "dev.conf").read_text()
+        for placeholder, value in {"@ROOT@": ROOT, "@RUN@": self.run, "@PORT@": self.port, "@SOCKET@": self.socket}.items():
+            config = config.replace(placeholder, str(value))
+        if self.base_path:
+            config = config.replace("location /static/ {", f"location {self.base_path}/static/ {{")
+            config = config.replace("location / {", f"location {self.base_path}/ {{")
+        path = self.run / "nginx.conf"
+        path.write_text(config)
+        return path
+
+    def answers(self):
+        try:
+            requests.get(f"http://127.0.0.1:{self.port}/static/totpgate.css", timeout=1)
+            return True
+        except requests.ConnectionError:
+            return False
+
+    def get(self, path, **kwargs):
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", DEADLINE)
+        return requests.get(self.url + path, **kwargs)
+
+    def post(self, path, **kwargs):
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", DEADLINE)
+        return requests.post(self.url + path, **kwargs)
+
+    def terminate_responder(self):
+        """SIGTERM the responder; returns its exit status."""
+        self.responder.send_signal(signal.SIGTERM)
+        return self.responder.wait(timeout=DEADLINE)
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        for process in (self.nginx, self.responder):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=DEADLINE)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def make_stack(tmp_path):
+    stacks = []
+
+    def make(**kwargs):
+        stack = Stack(tmp_path / f"stack{len(stacks)}", **kwargs)
+        stacks.append(stack)
+        return stack
+
+    yield make
+    for stack in stacks:
+        stack.stop()
+
+
+@pytest.fixture
+def stack(make_stack):
+    return make_stack()
