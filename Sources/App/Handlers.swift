@@ -12,8 +12,9 @@ struct Handlers: Sendable {
 
     /// `GET /`: the login form with its CSRF token; a logged-in user goes home.
     func loginPage(_ request: Request, _ context: RequestContext) throws -> Response {
-        var session = try cookie.session(in: request, now: context.now) ?? Session.anonymous(now: context.now)
-        if session.stage == .full { return .redirect(to: request.url("/home")) }
+        let existing = cookie.session(in: request, now: context.now)
+        if existing?.stage == .full { return .redirect(to: request.url("/home")) }
+        var session = try existing ?? Session.anonymous(now: context.now)
         let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
         let flash = session.flash
         session.flash = nil
@@ -22,7 +23,10 @@ struct Handlers: Sendable {
             "rd": returnTo ?? "",
             "flash": flash ?? false,
         ])
-        try cookie.store(session, in: &response, for: request, now: context.now)
+        // Re-issue the cookie only when something changed or activity needs recording.
+        if existing == nil || flash != nil || cookie.codec.needsRenewal(session, now: context.now) {
+            try cookie.store(session, in: &response, for: request, now: context.now)
+        }
         return response
     }
 }
