@@ -33,9 +33,12 @@ let package = Package(
         // Micro-benchmarks run by `make bench`; not part of the product.
         .executableTarget(name: "Microbench", dependencies: ["OTP"], path: "bench/Microbench"),
 
+        // Running programs (totpgate, oathtool, zbarimg) from tests; shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
