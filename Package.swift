@@ -21,6 +21,7 @@ let package = Package(
 
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto"]),
+        .target(name: "QRImage", dependencies: ["CQREncode", "CPNG"]),
 
         .executableTarget(
             name: "totpgate",
@@ -38,6 +39,7 @@ let package = Package(
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
+        .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
