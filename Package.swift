@@ -27,6 +27,7 @@ let package = Package(
             name: "totpgate",
             dependencies: [
                 "OTP",
+                "QRImage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,7 +41,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "TestSupport"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
