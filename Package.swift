@@ -33,7 +33,9 @@ let package = Package(
         ),
 
         // Micro-benchmarks run by `make bench`; not part of the product.
-        .executableTarget(name: "Microbench", dependencies: ["OTP"], path: "bench/Microbench"),
+        .executableTarget(name: "Microbench", dependencies: ["OTP", "QRImage"], path: "bench/Microbench"),
+        // Renders under valgrind for bench/leak-check-qr; not part of the product.
+        .executableTarget(name: "QRLeakCheck", dependencies: ["QRImage"], path: "bench/QRLeakCheck"),
 
         // Running programs (totpgate, oathtool, zbarimg) from tests; shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
