@@ -22,6 +22,7 @@ let package = Package(
 
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto"]),
+        .target(name: "QRImage", dependencies: ["CQREncode", "CPNG"]),
         .target(
             name: "Web",
             dependencies: ["Crypto", "OTP", .product(name: "Mustache", package: "swift-mustache")]
@@ -43,21 +44,27 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "OTP", "App", "FastCGI",
+                "OTP", "QRImage", "App", "FastCGI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         // Micro-benchmarks run by `make bench`; not part of the product.
-        .executableTarget(name: "Microbench", dependencies: ["OTP"], path: "bench/Microbench"),
+        .executableTarget(name: "Microbench", dependencies: ["OTP", "QRImage"], path: "bench/Microbench"),
+        // Renders under valgrind for bench/leak-check-qr; not part of the product.
+        .executableTarget(name: "QRLeakCheck", dependencies: ["QRImage"], path: "bench/QRLeakCheck"),
+
+        // Running programs (totpgate, oathtool, zbarimg) from tests; shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
+        .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

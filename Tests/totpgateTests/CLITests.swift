@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// SplitMix64: a small seeded generator, so a failing case can be reproduced.

@@ -1,31 +1,5 @@
 import Foundation
-
-/// What a finished process printed and returned.
-struct ProcessResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
-
-/// Runs `executable` with `arguments` (and `input` on stdin) to completion.
-func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe(), inPipe = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = inPipe
-    try process.run()
-    if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-    try inPipe.fileHandleForWriting.close()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus,
-                         stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
-}
+import TestSupport
 
 /// The `totpgate` binary built next to this test bundle.
 let totpgatePath: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -34,10 +8,4 @@ let totpgatePath: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymli
 /// Runs the built `totpgate` binary.
 func totpgate(_ arguments: String..., input: String? = nil) throws -> ProcessResult {
     try run(totpgatePath, arguments, input: input)
-}
-
-/// The absolute path of a tool on PATH (the test set-up installs the Debian packages).
-func which(_ tool: String) -> String? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    return path.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }

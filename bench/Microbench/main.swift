@@ -1,8 +1,14 @@
 import Foundation
 import OTP
+import QRImage
 
 // Micro-benchmarks of totpgate's hot paths, printed as `name ns_per_op` lines
 // for bench/run to put side by side with the Python reference.
+
+/// The `BENCH_…` environment variable `name` as a number, or `fallback`.
+func setting(_ name: String, _ fallback: Int) -> Int {
+    Int(ProcessInfo.processInfo.environment[name] ?? "") ?? fallback
+}
 
 /// Median nanoseconds per call of `body` over `rounds` rounds of `iterations` calls.
 func measure(rounds: Int = 7, iterations: Int, _ body: () throws -> Void) rethrows -> Double {
@@ -21,8 +27,17 @@ let time: Int64 = 1_700_000_000
 let code = try totp.code(at: time)
 var matched = 0
 
-let verify = try measure(iterations: Int(ProcessInfo.processInfo.environment["BENCH_ITERATIONS"] ?? "200000")!) {
+let verify = try measure(iterations: setting("BENCH_ITERATIONS", 200_000)) {
     if try totp.verify(code, at: time, window: 1) != nil { matched += 1 }
 }
 precondition(matched > 0, "the benchmark code must verify")
 print("totp_verify_ns \(String(format: "%.0f", verify))")
+
+// The provisioning image of a 160-bit secret, at the default scale; the same URI as reference_micro.py.
+let uri = "otpauth://totp/totpgate:demo?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=totpgate"
+var png: [UInt8] = []
+let render = try measure(iterations: setting("BENCH_QR_ITERATIONS", 2_000)) {
+    png = try QRCode(encoding: uri).pngData()
+}
+print("qr_png_ns \(String(format: "%.0f", render))")
+print("qr_png_bytes \(png.count)")
