@@ -21,6 +21,7 @@ let package = Package(
 
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto"]),
+        .target(name: "Accounts", dependencies: ["Crypto", "OTP", "CSQLite"]),
 
         .executableTarget(
             name: "totpgate",
@@ -35,6 +36,7 @@ let package = Package(
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "OTP"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate"]),
     ],
     swiftLanguageModes: [.v6]
