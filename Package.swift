@@ -26,6 +26,7 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
+                "Accounts",
                 "OTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -37,7 +38,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "OTP"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "OTP"]),
     ],
     swiftLanguageModes: [.v6]
 )

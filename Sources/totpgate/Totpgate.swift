@@ -7,7 +7,7 @@ struct Totpgate: ParsableCommand {
         commandName: "totpgate",
         abstract: "Two-factor login (password + TOTP) for the web, as a FastCGI responder.",
         version: "0.1.0",
-        subcommands: [CodeCommand.self, SecretCommand.self, URICommand.self]
+        subcommands: [UserCommand.self, CodeCommand.self, SecretCommand.self, URICommand.self]
     )
 
     /// Runs the command line; a failure is one line on stderr and a non-zero exit.
