@@ -47,7 +47,8 @@ public struct ThrottlePolicy: Sendable, Equatable {
     public var lockFrom = 10
     /// Seconds a lock lasts unless `user unlock` lifts it sooner.
     public var lockDuration: Int64 = 3600
-    /// The failure that locks the account until `user unlock`; the count never goes higher.
+    /// The failure that locks the account until `user unlock`; the count never
+    /// goes higher. At most 100, NIST's limit, which the SQLite schema enforces.
     public var maximumFailures = 100
 
     /// The default policy.
