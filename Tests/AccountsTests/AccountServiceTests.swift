@@ -225,8 +225,8 @@ struct AccountServiceTests {
 
     @Test func aLockedAccountRefusesEvenRightCredentialsUntilUnlocked() throws {
         let (id, _) = try fixture.addUser()
-        for _ in 0..<10 { _ = try store.replaceThrottleState(userID: id, expected: store.user(id: id)!.throttle,
-                                                              with: ThrottlePolicy().afterFailure(store.user(id: id)!.throttle, now: t)) }
+        let locked = ThrottleState(failures: 10, lastFailureAt: t, lockedUntil: t + 3600)
+        #expect(try store.replaceThrottleState(userID: id, expected: .clear, with: locked))
         #expect(try service.login(name: "alice", password: "correct horse", code: fixture.code(at: t), now: t) == .refused(.locked))
         #expect(try service.verifySecondFactor(userID: id, code: fixture.code(at: t), now: t) == .refused(.locked))
         #expect(fixture.events.events.last == .refusedWhileLocked(user: "alice"))

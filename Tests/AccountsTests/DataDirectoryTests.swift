@@ -50,7 +50,7 @@ struct DataDirectoryTests {
     }
 
     @Test(arguments: [0o640, 0o604, 0o644, 0o660, 0o700])
-    func refusesAKeyFileOthersMayRead(_ permissions: Int) throws {
+    func refusesAKeyFileTheGroupOrOthersMayAccess(_ permissions: Int) throws {
         let directory = try DataDirectory(path: temporary.path("var"))
         _ = try directory.key(named: "test.key", size: 32)
         try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: directory.path(of: "test.key"))
