@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto"]),
         .target(name: "QRImage", dependencies: ["CQREncode", "CPNG"]),
+        .target(name: "Accounts", dependencies: ["Crypto", "OTP", "CSQLite"]),
         .target(
             name: "Web",
             dependencies: ["Crypto", "OTP", .product(name: "Mustache", package: "swift-mustache")]
@@ -33,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "App",
-            dependencies: ["Web", "Crypto", "OTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "OTP", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedTemplates"]
         ),
 
@@ -44,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "OTP", "QRImage", "App", "FastCGI",
+                "Accounts", "OTP", "QRImage", "App", "FastCGI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,8 +64,9 @@ let package = Package(
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "QRImage", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "OTP"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "OTP", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import OTP
 
 struct CodeCommand: ParsableCommand {
@@ -18,6 +17,6 @@ struct CodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try options.totp.code(at: time ?? Int64(Date().timeIntervalSince1970)))
+        print(try options.totp.code(at: time ?? unixNow()))
     }
 }

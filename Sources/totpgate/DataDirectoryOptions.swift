@@ -1,14 +1,18 @@
+import Accounts
 import ArgumentParser
 import Foundation
 
-/// `--data-dir`, shared by every command that touches state.
+/// `--data-dir`, shared by every command that touches accounts or keys.
 struct DataDirectoryOptions: ParsableArguments {
-    @Option(name: .customLong("data-dir"),
-            help: "Directory holding the database and keys (default: $TOTPGATE_DATA_DIR, else ./var).")
-    var dataDirectory: String?
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "Directory of the database and keys, created (mode 0700) if absent; $\(DataDirectory.environmentVariable) sets the default.",
+            valueName: "dir"))
+    var path: String = ProcessInfo.processInfo.environment[DataDirectory.environmentVariable] ?? DataDirectory.defaultPath
 
-    /// The directory to use: the option, the environment, or `./var`.
-    var path: String {
-        dataDirectory ?? ProcessInfo.processInfo.environment["TOTPGATE_DATA_DIR"] ?? "./var"
+    /// The account service over the data directory, creating its database and keys on first use.
+    func accountService() throws -> AccountService {
+        try AccountService(dataDirectory: DataDirectory(path: path), hasher: PasswordHasher())
     }
 }

@@ -8,7 +8,8 @@ struct Totpgate: ParsableCommand {
         abstract: "Two-factor login (password + TOTP) for the web, as a FastCGI responder.",
         version: "0.1.0",
         subcommands: [
-            ServeCommand.self, KeygenCommand.self, CodeCommand.self, SecretCommand.self, URICommand.self, QRCommand.self,
+            ServeCommand.self, UserCommand.self, KeygenCommand.self, CodeCommand.self, SecretCommand.self,
+            URICommand.self, QRCommand.self,
         ]
     )
 

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Testing
 @testable import App
@@ -5,13 +6,13 @@ import Testing
 struct SigningKeyFileTests {
     @Test func createsAPrivateKeyFileOnFirstUse() throws {
         let directory = TemporaryDirectory()
-        let data = try DataDirectory(path: directory.path)
+        let data = try DataDirectory(path: directory.path + "/data")
         let ring = try SigningKeyFile(dataDirectory: data).load()
         #expect(ring.keys.count == 1)
         #expect(ring.current.secret.count == 32)
         let attributes = try FileManager.default.attributesOfItem(atPath: data.path(of: "cookie.keys"))
         #expect(attributes[.posixPermissions] as? Int == 0o600)
-        let directoryMode = try FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int
+        let directoryMode = try FileManager.default.attributesOfItem(atPath: data.path)[.posixPermissions] as? Int
         #expect(directoryMode == 0o700)
         #expect(try SigningKeyFile(dataDirectory: data).load() == ring)
     }
@@ -35,6 +36,6 @@ struct SigningKeyFileTests {
         let data = try DataDirectory(path: directory.path)
         _ = try SigningKeyFile(dataDirectory: data).load()
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: data.path(of: "cookie.keys"))
-        #expect(throws: DataDirectory.Error.self) { try SigningKeyFile(dataDirectory: data).load() }
+        #expect(throws: DataDirectoryError.self) { try SigningKeyFile(dataDirectory: data).load() }
     }
 }

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Logging
 import Web
@@ -9,6 +10,7 @@ final class TemporaryDirectory {
 
     init() {
         path = NSTemporaryDirectory() + "totpgate-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }

@@ -10,11 +10,14 @@ public struct ProcessResult: Sendable {
     public let stderr: String
 }
 
-/// Runs `executable` with `arguments` (and `input` on stdin) to completion.
-public func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> ProcessResult {
+/// Runs `executable` with `arguments` (and `input` on stdin, and `environment`
+/// added to this process's) to completion.
+public func run(_ executable: String, _ arguments: [String], input: String? = nil,
+                environment: [String: String] = [:]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
     let out = Pipe(), err = Pipe(), inPipe = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -1,0 +1,44 @@
+/// Why an account operation was refused. Authentication failures are not
+/// errors: they are outcomes (``LoginOutcome``), all alike to the client.
+public enum AccountError: Error, Equatable, CustomStringConvertible {
+    /// The name breaks ``UserName``'s rules.
+    case invalidName(String, reason: String)
+    /// Another user has this name (ASCII case ignored).
+    case duplicateName(String)
+    /// No user has this name or id.
+    case userNotFound(String)
+    /// An empty password.
+    case emptyPassword
+    /// A password shorter or longer than ``PasswordRules`` allow.
+    case passwordLength(characters: Int, allowed: ClosedRange<Int>)
+    /// A TOTP secret with fewer bits than enrolment requires.
+    case secretTooShort(bits: Int, minimum: Int)
+    /// The user already has a second factor.
+    case alreadyEnrolled(String)
+    /// The user has no second factor.
+    case notEnrolled(String)
+    /// The user has no enrolment in progress.
+    case noPendingEnrolment(String)
+    /// A stored password hash this code cannot read.
+    case malformedPasswordHash
+    /// The database was made by a newer totpgate.
+    case schemaTooNew(found: Int64, supported: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidName(let name, let reason): "invalid user name \(name.debugDescription): \(reason)"
+        case .duplicateName(let name): "a user named \(name) already exists"
+        case .userNotFound(let name): "no user named \(name)"
+        case .emptyPassword: "the password is empty"
+        case .passwordLength(let characters, let allowed):
+            "the password has \(characters) characters; \(allowed.lowerBound) to \(allowed.upperBound) are allowed"
+        case .secretTooShort(let bits, let minimum): "the TOTP secret has \(bits) bits; at least \(minimum) are required"
+        case .alreadyEnrolled(let name): "\(name) already has two-factor authentication"
+        case .notEnrolled(let name): "\(name) has no two-factor authentication"
+        case .noPendingEnrolment(let name): "\(name) has no enrolment in progress"
+        case .malformedPasswordHash: "a stored password hash is malformed"
+        case .schemaTooNew(let found, let supported):
+            "the database has schema version \(found), newer than this totpgate knows (\(supported)); upgrade totpgate"
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Crypto
+
+/// The keys of the account store, derived from one master key kept in the
+/// data directory as `secrets.key` (32 random bytes, mode 0600) — apart from
+/// the cookie-signing keys, so that leaking one does not leak the other.
+///
+/// Each purpose gets its own key, HMAC-SHA256(master, label), so no key is
+/// ever used for two algorithms.
+public struct AccountKeys: Sendable {
+    /// The master key's file name in the data directory.
+    public static let fileName = "secrets.key"
+    /// Bytes in the master key.
+    public static let masterKeySize = 32
+
+    /// The AES-256-GCM key sealing TOTP secrets.
+    let secretEncryptionKey: [UInt8]
+    /// The HMAC-SHA256 key hashing recovery codes.
+    let recoveryCodeKey: [UInt8]
+
+    /// Keys derived from `masterKey`.
+    public init(masterKey: [UInt8]) throws {
+        guard masterKey.count == Self.masterKeySize else {
+            throw CryptoError.invalidParameter("the master key needs \(Self.masterKeySize) bytes, not \(masterKey.count)")
+        }
+        let master = try HMAC(algorithm: .sha256, key: masterKey)
+        secretEncryptionKey = try master.authenticationCode(for: Array("totpgate/totp-secret-encryption/v1".utf8))
+        recoveryCodeKey = try master.authenticationCode(for: Array("totpgate/recovery-code-hash/v1".utf8))
+    }
+
+    /// The keys of `dataDirectory`, creating its master key on first use.
+    public init(dataDirectory: DataDirectory) throws {
+        try self.init(masterKey: dataDirectory.key(named: Self.fileName, size: Self.masterKeySize))
+    }
+}

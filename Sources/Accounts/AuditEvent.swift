@@ -1,0 +1,100 @@
+/// A security event, for the audit log. Carries user names and numbers only:
+/// never a password, secret or code. The name of a login attempt for an
+/// unknown user is left out too, since people type passwords into the name
+/// field.
+public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
+    /// Which check failed, for the log only: the client always hears the same answer.
+    public enum Failure: String, Sendable {
+        case unknownUser = "unknown-user"
+        case password
+        case code
+    }
+
+    /// What completed a login.
+    public enum SecondFactor: String, Sendable {
+        case totp
+        case recoveryCode = "recovery-code"
+    }
+
+    /// A full login: right password and second factor.
+    case loginSucceeded(user: String, factor: SecondFactor)
+    /// A wrong password or code, or an unknown user (`user` nil).
+    case loginFailed(user: String?, failure: Failure)
+    /// A right code refused because its time step was already used.
+    case replayRefused(user: String)
+    /// An attempt refused unchecked, too soon after the last failure.
+    case throttled(user: String, retryAfter: Int64)
+    /// This failure locked the account.
+    case locked(user: String)
+    /// An attempt refused unchecked because the account is locked.
+    case refusedWhileLocked(user: String)
+    /// Two-factor enrolment completed.
+    case enrolled(user: String)
+    /// A recovery code was used up; `remaining` are left.
+    case recoveryCodeUsed(user: String, remaining: Int)
+    /// The recovery codes were replaced by new ones.
+    case recoveryCodesRegenerated(user: String)
+    /// One session ended.
+    case loggedOut(user: String)
+    /// Every session of the user ended.
+    case loggedOutEverywhere(user: String)
+    /// The password was changed (and every session ended).
+    case passwordChanged(user: String)
+    /// Two-factor authentication was removed (and every session ended).
+    case secondFactorReset(user: String)
+    /// A lock and the failure count were cleared.
+    case unlocked(user: String)
+    /// A user was added.
+    case userAdded(user: String)
+    /// A user was deleted.
+    case userDeleted(user: String)
+
+    /// A stable kebab-case name for the event, for log filters.
+    public var name: String {
+        switch self {
+        case .loginSucceeded: "login-succeeded"
+        case .loginFailed: "login-failed"
+        case .replayRefused: "replay-refused"
+        case .throttled: "throttled"
+        case .locked: "locked"
+        case .refusedWhileLocked: "refused-while-locked"
+        case .enrolled: "enrolled"
+        case .recoveryCodeUsed: "recovery-code-used"
+        case .recoveryCodesRegenerated: "recovery-codes-regenerated"
+        case .loggedOut: "logged-out"
+        case .loggedOutEverywhere: "logged-out-everywhere"
+        case .passwordChanged: "password-changed"
+        case .secondFactorReset: "second-factor-reset"
+        case .unlocked: "unlocked"
+        case .userAdded: "user-added"
+        case .userDeleted: "user-deleted"
+        }
+    }
+
+    /// The user concerned; nil for an unknown one.
+    public var user: String? {
+        switch self {
+        case .loginFailed(let user, _): user
+        case .loginSucceeded(let user, _), .replayRefused(let user), .throttled(let user, _), .locked(let user),
+             .refusedWhileLocked(let user), .enrolled(let user), .recoveryCodeUsed(let user, _),
+             .recoveryCodesRegenerated(let user), .loggedOut(let user), .loggedOutEverywhere(let user),
+             .passwordChanged(let user), .secondFactorReset(let user), .unlocked(let user),
+             .userAdded(let user), .userDeleted(let user):
+            user
+        }
+    }
+
+    /// One line of `key=value` fields, e.g. `login-failed user=alice reason=password`.
+    /// ``UserName`` rules keep names free of spaces and quotes, so no field needs quoting.
+    public var description: String {
+        var fields = [name, "user=\(user ?? "-")"]
+        switch self {
+        case .loginSucceeded(_, let factor): fields.append("factor=\(factor.rawValue)")
+        case .loginFailed(_, let failure): fields.append("reason=\(failure.rawValue)")
+        case .throttled(_, let retryAfter): fields.append("retry-after=\(retryAfter)")
+        case .recoveryCodeUsed(_, let remaining): fields.append("remaining=\(remaining)")
+        default: break
+        }
+        return fields.joined(separator: " ")
+    }
+}

@@ -1,0 +1,214 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Crypto
+
+/// Why the data directory or one of its files could not be used.
+public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
+    /// A system call failed with `errno`.
+    case system(operation: String, path: String, errno: Int32)
+    /// The path exists but is not a directory.
+    case notADirectory(String)
+    /// A secret file that is not a regular file.
+    case notARegularFile(String)
+    /// A secret file that the group or others may access.
+    case unsafePermissions(path: String, mode: UInt32)
+    /// A key file of the wrong length: truncated, or not ours.
+    case wrongKeySize(path: String, expected: Int, found: Int)
+    /// A file name with a slash, or starting with a dot (kept for temporary files).
+    case invalidFileName(String)
+
+    public var description: String {
+        switch self {
+        case .system(let operation, let path, let code):
+            "\(operation) \(path): \(String(cString: strerror(code)))"
+        case .notADirectory(let path):
+            "\(path) is not a directory"
+        case .notARegularFile(let path):
+            "\(path) is not a regular file"
+        case .unsafePermissions(let path, let mode):
+            "\(path) may be read by group or others (mode \(String(mode & 0o777, radix: 8))); run chmod 600 on it"
+        case .wrongKeySize(let path, let expected, let found):
+            "\(path) holds \(found) bytes, not the \(expected) of a key"
+        case .invalidFileName(let name):
+            "invalid data file name \(name.debugDescription)"
+        }
+    }
+}
+
+/// The directory holding the database and the keys (`--data-dir`, default
+/// `./var`, or `TOTPGATE_DATA_DIR`).
+///
+/// The directory is created with mode 0700 on first use (its parent must
+/// exist); an existing one keeps its mode. Secret files are created with mode
+/// 0600 from the first byte — written to a fresh temporary file opened with
+/// `O_EXCL`, then linked or renamed into place — and refused on reading when
+/// the group or others may access them.
+public struct DataDirectory: Sendable {
+    /// The data directory used when none is given.
+    public static let defaultPath = "./var"
+    /// The environment variable naming the data directory.
+    public static let environmentVariable = "TOTPGATE_DATA_DIR"
+
+    /// Where the directory is.
+    public let path: String
+
+    /// Opens the data directory at `path`, creating it (mode 0700) when absent.
+    public init(path: String) throws {
+        if mkdir(path, 0o700) == 0 {
+            // A strict umask may have taken the owner's bits too.
+            try posix(chmod(path, 0o700), "chmod", path)
+        } else if errno != EEXIST {
+            throw DataDirectoryError.system(operation: "mkdir", path: path, errno: errno)
+        }
+        var info = stat()
+        try posix(stat(path, &info), "stat", path)
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw DataDirectoryError.notADirectory(path) }
+        self.path = path
+    }
+
+    /// The path of the file `name` in the directory.
+    public func path(of name: String) -> String {
+        path.hasSuffix("/") ? path + name : path + "/" + name
+    }
+
+    /// The contents of the secret file `name`, or nil when there is none.
+    /// Throws for a file that the group or others may access.
+    public func readSecretFile(named name: String) throws -> [UInt8]? {
+        let file = try checkedPath(of: name)
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            if errno == ENOENT { return nil }
+            throw DataDirectoryError.system(operation: "open", path: file, errno: errno)
+        }
+        defer { close(descriptor) }  // read-only: closing cannot lose data
+        var info = stat()
+        try posix(fstat(descriptor, &info), "fstat", file)
+        guard info.st_mode & S_IFMT == S_IFREG else { throw DataDirectoryError.notARegularFile(file) }
+        guard info.st_mode & 0o077 == 0 else {
+            throw DataDirectoryError.unsafePermissions(path: file, mode: UInt32(info.st_mode))
+        }
+        var contents: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return contents }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw DataDirectoryError.system(operation: "read", path: file, errno: errno)
+            }
+            contents += buffer[..<count]
+        }
+    }
+
+    /// Writes `contents` to the secret file `name` (mode 0600), replacing any
+    /// previous one atomically: a reader sees the old file or the new, never a part.
+    public func replaceSecretFile(named name: String, with contents: [UInt8]) throws {
+        let file = try checkedPath(of: name)
+        let temporary = try writeTemporaryFile(for: name, contents: contents)
+        guard rename(temporary, file) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw DataDirectoryError.system(operation: "rename", path: file, errno: code)
+        }
+        try syncDirectory()
+    }
+
+    /// The secret file `name`, created (mode 0600) with `contents()` when absent.
+    ///
+    /// Never replaces a file: when another process creates it first, its
+    /// contents win and are returned, so every worker ends up with one key.
+    public func createSecretFileIfAbsent(named name: String, contents: () throws -> [UInt8]) throws -> [UInt8] {
+        if let existing = try readSecretFile(named: name) { return existing }
+        let file = try checkedPath(of: name)
+        let created = try contents()
+        let temporary = try writeTemporaryFile(for: name, contents: created)
+        defer { unlink(temporary) }  // after a link the file lives on under its own name
+        if link(temporary, file) == 0 {
+            try syncDirectory()
+            return created
+        }
+        guard errno == EEXIST else { throw DataDirectoryError.system(operation: "link", path: file, errno: errno) }
+        guard let existing = try readSecretFile(named: name) else {
+            throw DataDirectoryError.system(operation: "open", path: file, errno: ENOENT)  // created and deleted meanwhile
+        }
+        return existing
+    }
+
+    /// The random key of `size` bytes kept in `name`, made on first use;
+    /// a file of another size is refused.
+    public func key(named name: String, size: Int) throws -> [UInt8] {
+        let key = try createSecretFileIfAbsent(named: name) { try SecureRandom.bytes(count: size) }
+        guard key.count == size else {
+            throw DataDirectoryError.wrongKeySize(path: path(of: name), expected: size, found: key.count)
+        }
+        return key
+    }
+
+    /// Creates an empty file `name` with mode 0600 unless one exists, so that
+    /// a library creating it later (SQLite) cannot give it a wider mode.
+    func createPrivateFileIfAbsent(named name: String) throws {
+        let file = try checkedPath(of: name)
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor < 0 {
+            if errno == EEXIST { return }
+            throw DataDirectoryError.system(operation: "create", path: file, errno: errno)
+        }
+        close(descriptor)  // nothing written, nothing to lose
+    }
+
+    private func checkedPath(of name: String) throws -> String {
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
+            throw DataDirectoryError.invalidFileName(name)
+        }
+        return path(of: name)
+    }
+
+    /// Writes `contents` to a new temporary file beside `name`, flushed to disk; returns its path.
+    private func writeTemporaryFile(for name: String, contents: [UInt8]) throws -> String {
+        let suffix = try SecureRandom.bytes(count: 8).map { String($0, radix: 16) }.joined()
+        let temporary = path(of: ".\(name).\(suffix).tmp")
+        // O_EXCL: the file is new, so the mode given here is its mode from the first byte.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw DataDirectoryError.system(operation: "create", path: temporary, errno: errno) }
+        do {
+            defer { close(descriptor) }  // fsync below already reported any write error
+            try writeAll(contents, to: descriptor, path: temporary)
+            try posix(fsync(descriptor), "fsync", temporary)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        return temporary
+    }
+
+    private func writeAll(_ contents: [UInt8], to descriptor: Int32, path: String) throws {
+        var written = 0
+        while written < contents.count {
+            let count = contents.withUnsafeBytes { bytes in
+                // Not empty (written < count), so the base address exists.
+                write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw DataDirectoryError.system(operation: "write", path: path, errno: errno)
+            }
+            written += count
+        }
+    }
+
+    /// Flushes the directory itself, so a new name survives a crash.
+    private func syncDirectory() throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw DataDirectoryError.system(operation: "open", path: path, errno: errno) }
+        defer { close(descriptor) }
+        try posix(fsync(descriptor), "fsync", path)
+    }
+}
+
+/// Throws `errno` as a typed error unless a system call returned 0.
+private func posix(_ result: Int32, _ operation: String, _ path: String) throws {
+    guard result == 0 else { throw DataDirectoryError.system(operation: operation, path: path, errno: errno) }
+}

@@ -1,0 +1,190 @@
+import Accounts
+import ArgumentParser
+import Foundation
+import OTP
+
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Manage users: add, list, delete, change passwords, reset 2FA, unlock, end sessions.",
+        subcommands: [Add.self, List.self, Delete.self, Passwd.self, Reset2FA.self, Unlock.self, Logout.self]
+    )
+}
+
+/// The user a command acts on (checked against the name rules) and the data directory holding them.
+struct UserTarget: ParsableArguments {
+    @Argument(help: "The user name: 1–64 of A–Z a–z 0–9 . _ - @ +, any case, unique ignoring case.")
+    var name: String
+
+    @OptionGroup var dataDirectory: DataDirectoryOptions
+
+    func validate() throws {
+        do { try UserName.validate(name) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// The account service over the data directory.
+    func accountService() throws -> AccountService {
+        try dataDirectory.accountService()
+    }
+}
+
+/// Reads a password from standard input: all of it, less one trailing newline.
+func readPasswordFromStandardInput() -> String {
+    var password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    if password.hasSuffix("\n") { password.removeLast() }  // "\r\n" is one Character, removed whole
+    return password
+}
+
+extension UserCommand {
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user; without --password-stdin a strong password is generated and printed once.")
+
+        @OptionGroup var user: UserTarget
+
+        @Flag(help: "Read the password from standard input instead of generating one.")
+        var passwordStdin = false
+
+        @Option(help: ArgumentHelp("Enrol two-factor authentication with this base32 TOTP secret (at least 128 bits).",
+                                   valueName: "base32"))
+        var totpSecret: String?
+
+        func validate() throws {
+            guard let totpSecret else { return }
+            let bits: Int
+            do { bits = try Base32.decode(totpSecret).count * 8 } catch { throw ValidationError("--totp-secret: \(error)") }
+            guard bits >= SecretGenerator.minimumBits else {
+                throw ValidationError("--totp-secret: \(AccountError.secretTooShort(bits: bits, minimum: SecretGenerator.minimumBits))")
+            }
+        }
+
+        func run() throws {
+            let password = passwordStdin ? readPasswordFromStandardInput() : try PasswordRules.generate()
+            let recoveryCodes = try user.accountService().addUser(
+                name: user.name, password: password, totpSecret: try totpSecret.map(Base32.decode), now: unixNow())
+            print("user \(user.name) added")
+            if !passwordStdin { print("password: \(password)") }
+            if totpSecret == nil {
+                print("two-factor: not enrolled; \(user.name) enrols at the first login on the web page, by scanning the QR code shown there")
+            } else {
+                print("two-factor: enrolled; recovery codes, shown this once (each works once in place of a code):")
+                for code in recoveryCodes { print("recovery code: \(code)") }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users with their two-factor and lock state.")
+
+        @OptionGroup var dataDirectory: DataDirectoryOptions
+
+        func run() throws {
+            let now = unixNow()
+            let users = try dataDirectory.accountService().listUsers(now: now)
+            guard !users.isEmpty else {
+                print("no users")
+                return
+            }
+            let rows = users.map { user in
+                [user.name, user.secondFactor.label, user.admission.label, "\(user.failures)", "\(user.unusedRecoveryCodes)",
+                 Date(timeIntervalSince1970: TimeInterval(user.createdAt)).formatted(.iso8601)]
+            }
+            printTable(header: ["NAME", "2FA", "STATE", "FAILURES", "RECOVERY CODES", "CREATED"], rows: rows)
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a user, ending every session.")
+
+        @OptionGroup var user: UserTarget
+
+        func run() throws {
+            try user.accountService().deleteUser(named: user.name)
+            print("user \(user.name) deleted")
+        }
+    }
+
+    struct Passwd: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a user's password, ending every session.")
+
+        @OptionGroup var user: UserTarget
+
+        @Flag(help: "Read the new password from standard input (required).")
+        var passwordStdin = false
+
+        func validate() throws {
+            guard passwordStdin else { throw ValidationError("give the new password on standard input with --password-stdin") }
+        }
+
+        func run() throws {
+            try user.accountService().changePassword(named: user.name, to: readPasswordFromStandardInput())
+            print("password of \(user.name) changed; every session ended")
+        }
+    }
+
+    struct Reset2FA: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-2fa",
+            abstract: "Remove a user's two-factor authentication and recovery codes; they enrol again at the next login.")
+
+        @OptionGroup var user: UserTarget
+
+        func run() throws {
+            try user.accountService().resetSecondFactor(named: user.name)
+            print("two-factor authentication of \(user.name) removed; every session ended")
+        }
+    }
+
+    struct Unlock: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift a lock and clear the failure count.")
+
+        @OptionGroup var user: UserTarget
+
+        func run() throws {
+            try user.accountService().unlock(named: user.name)
+            print("user \(user.name) unlocked")
+        }
+    }
+
+    struct Logout: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End every session of a user.")
+
+        @OptionGroup var user: UserTarget
+
+        func run() throws {
+            try user.accountService().logoutEverywhere(named: user.name)
+            print("every session of \(user.name) ended")
+        }
+    }
+}
+
+extension UserSummary.SecondFactor {
+    fileprivate var label: String {
+        switch self {
+        case .none: "none"
+        case .pending: "pending"
+        case .enrolled: "enrolled"
+        }
+    }
+}
+
+extension Admission {
+    fileprivate var label: String {
+        switch self {
+        case .allowed: "active"
+        case .throttled(let retryAfter): "waiting \(retryAfter) s"
+        case .locked(nil): "locked until unlock"
+        case .locked(let until?): "locked until \(Date(timeIntervalSince1970: TimeInterval(until)).formatted(.iso8601))"
+        }
+    }
+}
+
+/// Prints rows in columns padded to their widest cell.
+private func printTable(header: [String], rows: [[String]]) {
+    let table = [header] + rows
+    let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+    for row in table {
+        let cells = zip(row, widths).map { cell, width in cell.padding(toLength: width, withPad: " ", startingAt: 0) }
+        print(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+    }
+}
