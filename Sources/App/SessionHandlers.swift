@@ -12,12 +12,14 @@ extension Handlers {
     /// `GET` or `POST /logout`: ends the session for real (a copy of the
     /// cookie stops working), clears the cookie and goes to the start.
     func logout(_ request: Request, _ context: RequestContext, form: FormFields?) throws -> Response {
+        // HEAD is answered like GET but must change nothing (link checkers, prefetchers).
+        guard request.method != .head else { return .redirect(to: request.url("/")) }
         let session = try session(of: request, context)
         if let form { try CSRF.verify(form, session: session) }
         if let session, let user = AuthenticatedUser(session) {
             let expiresAt = session.issuedAt + settings.lifetimes.absoluteLimit(for: session.stage)
             try context.accounts.logout(user, sessionID: session.id, expiresAt: expiresAt, now: context.now)
-            revocations.forget(session.id)
+            revocations.recordLogout(session.id)
         }
         var response = Response.redirect(to: request.url("/"))
         cookie.clear(in: &response, for: request)

@@ -1,4 +1,5 @@
 import Accounts
+import Foundation
 import Crypto
 import Web
 
@@ -34,6 +35,9 @@ public struct Settings: Sendable {
     public var accounts = AccountConfiguration()
     /// scrypt cost of new password hashes (OWASP's N=2^15, r=8, p=3 by default).
     public var passwordHashing = PasswordHasher.owaspParameters
+    /// Password hashes computed at once; more logins at that moment get 503.
+    /// One per core leaves the worker threads beyond them for other requests.
+    public var concurrentPasswordHashes = ProcessInfo.processInfo.activeProcessorCount
     /// Pixels per module of the enrolment QR code.
     public var qrScale = 6
 

@@ -61,7 +61,11 @@ struct ServeCommand: ParsableCommand {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard let mode = UInt32(socketMode, radix: 8), mode <= 0o777 else { throw ValidationError("--socket-mode must be octal, e.g. 660") }
         _ = mode
-        guard throttleDelay >= 0, lockDuration > 0 else { throw ValidationError("--throttle-delay must be 0 or more, --lock-duration more than 0") }
+        // Ten years is "forever" for a lock; larger values only risk overflow.
+        let tenYears: Int64 = 10 * 366 * 86_400
+        guard (0...tenYears).contains(throttleDelay), (1...tenYears).contains(lockDuration) else {
+            throw ValidationError("--throttle-delay must be 0 to \(tenYears) seconds, --lock-duration 1 to \(tenYears)")
+        }
         guard basePath.isEmpty || (basePath.hasPrefix("/") && !basePath.contains("//")) else {
             throw ValidationError("--base-path must start with / (e.g. /2fa)")
         }
@@ -88,6 +92,10 @@ struct ServeCommand: ParsableCommand {
             endpoint = .tcp(listen)
         } else {
             endpoint = .inherited
+        }
+        if let listen, !(listen.hasPrefix("127.") || listen.hasPrefix("localhost:") || listen.hasPrefix("[::1]:")) {
+            // FastCGI has no authentication: whoever reaches the port can claim any client address or HTTPS.
+            logger.warning("listening on \(listen), not loopback: only the web server must be able to reach this port")
         }
         let responder = try Responder(endpoint: endpoint, threads: threads, basePath: basePath, logger: logger)
         logger.info("totpgate serving on \(endpoint) with \(threads) threads; data in \(settings.dataDirectory)")
