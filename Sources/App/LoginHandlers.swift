@@ -69,13 +69,11 @@ extension Handlers {
                                             generation: user.sessionGeneration, now: context.now)
             return try redirect(to: request.url("/enroll"), with: next, request, context)
         case .refused(let refusal):
-            var again = session
-            again.flash = Self.message(for: refusal)
             var location = retry
             if retry == request.url("/"), let returnTo = session.returnTo {
                 location += "?rd=" + PercentEncoding.encode(returnTo)
             }
-            return try redirect(to: location, with: again, request, context)
+            return try redirect(to: location, with: session, telling: refusal, request, context)
         }
     }
 

@@ -16,7 +16,7 @@ struct LoginFlowTests {
         let home = browser.get("/home")
         #expect(home.status == .ok)
         #expect(home.text.contains("Welcome, alice"))
-        #expect(home.text.contains("href=\"/logout\""))
+        #expect(home.text.contains("action=\"/logout\""))
     }
 
     @Test func twoStepLogin() throws {
@@ -157,7 +157,7 @@ struct LoginFlowTests {
 }
 
 struct CSRFProtectionTests {
-    @Test(arguments: ["/login", "/login/code", "/enroll", "/logout"])
+    @Test(arguments: ["/login", "/login/code", "/enroll", "/logout", "/logout/everywhere", "/recovery-codes"])
     func aPostWithoutTheTokenIs403AndChangesNothing(_ path: String) throws {
         let app = try TestApp()
         try app.addUser()
