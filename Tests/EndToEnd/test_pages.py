@@ -184,3 +184,18 @@ def test_error_pages_look_like_the_rest(stack, chrome):
     chrome.click("a.button")
     chrome.wait_for_path("/")
     chrome.wait_for_heading("Sign in")
+
+
+def test_a_name_and_logo_from_the_settings(make_stack, chrome):
+    stack = make_stack(serve_args=["--app-name", "Example Co", "--logo", "/static/favicon.svg"])
+    chrome.open(stack.url + "/")
+    assert chrome.find(".brand").text == "Example Co"
+    logo = chrome.find(".brand img.logo")
+    assert chrome.driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", logo)
+    assert chrome.driver.title == "Sign in · Example Co"
+    assert chrome.console_problems() == []
+
+
+def test_a_logo_from_another_site_is_refused(stack):
+    result = stack.totpgate("serve", "--logo", "https://cdn.example/logo.png")
+    assert result.returncode != 0 and "--logo must be a path on this site" in result.stderr
