@@ -32,7 +32,7 @@ struct HomeTests {
         #expect(home.text.contains("On since <time datetime=\"2027-01-15T08:00:00Z\">15 January 2027</time>"))
         #expect(home.text.contains("<dt>Recovery codes left</dt><dd>10</dd>"))
         #expect(!home.text.contains("class=\"warning\""))
-        for action in ["action=\"/logout\"", "action=\"/logout/everywhere\"", "action=\"/recovery-codes\""] {
+        for action in ["href=\"/logout\"", "action=\"/logout/everywhere\"", "action=\"/recovery-codes\""] {
             #expect(home.text.contains(action), "\(action)")
         }
     }

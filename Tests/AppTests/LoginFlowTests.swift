@@ -16,7 +16,7 @@ struct LoginFlowTests {
         let home = browser.get("/home")
         #expect(home.status == .ok)
         #expect(home.text.contains("Welcome, alice"))
-        #expect(home.text.contains("action=\"/logout\""))
+        #expect(home.text.contains("href=\"/logout\""))
     }
 
     @Test func twoStepLogin() throws {

@@ -123,7 +123,7 @@ def test_the_whole_journey(stack, chrome):
     assert facts(chrome)["Recovery codes left"] == "10"
     assert facts(chrome)["Signed in"].endswith("(just now)")
     check_page(chrome, "home", schemes=("light", "dark"))
-    chrome.click("form[action='/logout'] button")
+    chrome.click(".welcome a[href='/logout']")
     chrome.wait_for_path("/")
 
     # Again, now with a code: a wrong one first.
@@ -144,7 +144,7 @@ def test_the_whole_journey(stack, chrome):
     assert len(fresh) == 10 and not set(fresh) & set(codes)
     chrome.click(".actions a[href='/home']")
     chrome.wait_for_path("/home")
-    chrome.click("form[action='/logout'] button")
+    chrome.click(".welcome a[href='/logout']")
     chrome.wait_for_path("/")
 
     # A recovery code in place of the phone.
