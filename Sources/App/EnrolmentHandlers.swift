@@ -41,12 +41,9 @@ extension Handlers {
                                             generation: user.sessionGeneration, now: context.now)
             full.flash = nil
             full.returnTo = nil
-            return try page("recovery", title: "Save your recovery codes", session: full, isNew: true,
-                            request, context, secret: true, ["codes": codes])
+            return try recoveryCodesPage(codes, replacingOld: false, session: full, isNew: true, request, context)
         case .refused(let refusal):
-            var again = session
-            again.flash = Self.message(for: refusal)
-            return try redirect(to: request.url("/enroll"), with: again, request, context)
+            return try redirect(to: request.url("/enroll"), with: session, telling: refusal, request, context)
         }
     }
 

@@ -65,9 +65,7 @@ extension Handlers {
         case .needsCode(let who): (next, user) = (.password, who)
         case .needsEnrolment(let who): (next, user) = (.enrolling, who)
         case .refused(let refusal):
-            var again = session
-            again.flash = Self.message(for: refusal)
-            return try redirect(to: retry, with: again, request, context)
+            return try redirect(to: retry, with: session, telling: refusal, request, context)
         }
         // A half-done login keeps the generation it began under: if every session
         // of the user was ended meanwhile (logout everywhere, new password), so is this one.

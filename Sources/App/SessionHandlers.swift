@@ -1,14 +1,8 @@
 import Accounts
 import Web
 
-/// `/home`, `/logout` and `/auth`: what a signed-in session can do.
+/// `/logout` and `/auth`: ending a session, and checking one for nginx.
 extension Handlers {
-    /// `GET /home`: the welcome page of a fully logged-in session.
-    func home(_ request: Request, _ context: RequestContext) throws -> Response {
-        guard let session = try session(of: request, context, at: .full) else { return .redirect(to: request.url("/")) }
-        return try page("home", title: "Home", session: session, request, context, ["username": session.username])
-    }
-
     /// `GET` or `POST /logout`: ends the session for real (a copy of the
     /// cookie stops working), clears the cookie and goes to the start.
     func logout(_ request: Request, _ context: RequestContext, form: FormFields?) throws -> Response {

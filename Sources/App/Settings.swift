@@ -21,6 +21,9 @@ public struct Settings: Sendable {
     public var basePath = ""
     /// The name shown in page titles and as the authenticator issuer.
     public var appName = "totpgate"
+    /// An image shown beside ``appName`` on every page: a path on this site
+    /// (the CSP loads images from the page's own origin only), e.g. `/static/logo.svg`.
+    public var logoPath: String?
     public var cookieName = "totpgate"
     public var cookieSecurity = CookieSecurity.auto
     /// The gate needs the cookie on every path of the host; a setting narrows it.

@@ -46,6 +46,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Name shown on the pages and in authenticator apps.")
     var appName = "totpgate"
 
+    @Option(help: "Image shown beside the name on every page: a path on this site, e.g. /static/logo.svg.")
+    var logo: String?
+
     @Option(help: "Seconds an account refuses attempts after its 5th consecutive failure; doubles with each further one.")
     var throttleDelay: Int64 = 30
 
@@ -69,6 +72,10 @@ struct ServeCommand: ParsableCommand {
         guard basePath.isEmpty || (basePath.hasPrefix("/") && !basePath.contains("//")) else {
             throw ValidationError("--base-path must start with / (e.g. /2fa)")
         }
+        // The pages' CSP loads images from their own origin only.
+        guard logo.map({ $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") }) ?? true else {
+            throw ValidationError("--logo must be a path on this site, e.g. /static/logo.svg")
+        }
     }
 
     func run() throws {
@@ -81,6 +88,7 @@ struct ServeCommand: ParsableCommand {
         settings.templatesDirectory = www.map { ($0 as NSString).appendingPathComponent("templates") }
         settings.cookieSecurity = cookieSecure
         settings.appName = appName
+        settings.logoPath = logo
         settings.accounts.throttle.initialDelay = throttleDelay
         settings.accounts.throttle.lockDuration = lockDuration
         let application = try Application(settings: settings, logger: logger)

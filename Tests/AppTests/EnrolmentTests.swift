@@ -34,7 +34,7 @@ struct EnrolmentTests {
         #expect(page.text.contains("name=\"code\""))
         #expect(try shownSecret(page).count == 20)
         #expect(page.text.range(of: #"<code>([A-Z2-7]{4} ){7}[A-Z2-7]{4}</code>"#, options: .regularExpression) != nil)
-        #expect(page.text.contains("totpgate (alice)"))
+        #expect(page.text.contains("<span class=\"issuer\">totpgate</span> <span class=\"account\">alice</span>"))
     }
 
     @Test func theSecretStaysOutOfTheCookie() throws {

@@ -159,7 +159,7 @@ struct LoginFlowTests {
 }
 
 struct CSRFProtectionTests {
-    @Test(arguments: ["/login", "/login/code", "/enroll", "/logout"])
+    @Test(arguments: ["/login", "/login/code", "/enroll", "/logout", "/logout/everywhere", "/recovery-codes"])
     func aPostWithoutTheTokenIs403AndChangesNothing(_ path: String) throws {
         let app = try TestApp()
         try app.addUser()
