@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "OTP", "Crypto"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "OTP"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "OTP", "QRImage", "TestSupport"]),
     ],

@@ -8,15 +8,18 @@ import Web
 public final class Application: Sendable {
     public let settings: Settings
     let router: Router<RequestContext>
+    private let dataDirectory: DataDirectory
+    private let hasher: PasswordHasher
     private let clock: @Sendable () -> Int64
     private let logger: Logger
 
-    /// Loads (creating on first use) the data directory and keys, and parses the templates.
+    /// Loads (creating on first use) the data directory, keys and database, and parses the templates.
     public init(settings: Settings, logger: Logger, clock: @escaping @Sendable () -> Int64 = Application.systemClock) throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
-        let dataDirectory = try DataDirectory(path: settings.dataDirectory)
+        dataDirectory = try DataDirectory(path: settings.dataDirectory)
+        hasher = try PasswordHasher(parameters: settings.passwordHashing)
         let keys = try SigningKeyFile(dataDirectory: dataDirectory).load()
         let templates = try settings.templatesDirectory.map { try Templates(directory: $0) }
             ?? Templates(sources: EmbeddedTemplates.sources)
@@ -26,31 +29,47 @@ public final class Application: Sendable {
         let handlers = Handlers(
             pages: pages,
             cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
+            revocations: SessionRevocations(),
             settings: settings)
         var router = Router<RequestContext> { error, request in pages.error(error, for: request) }
         handlers.register(on: &router)
         self.router = router
+        // Opens the database once now, so a broken store stops the start rather than the first request.
+        _ = try makeAccountService()
     }
 
     /// Templates every deployment must provide (a `--www` override included).
-    static let requiredTemplates = ["header", "footer", "login", "error"]
+    static let requiredTemplates = ["header", "footer", "login", "code", "enroll", "recovery", "home", "error"]
 
     /// Seconds since the Unix epoch, from the system clock.
     public static let systemClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
-    /// A worker for one thread.
+    /// A worker for one thread, with its own database connection.
     public func makeWorker() throws -> Worker {
-        Worker(application: self)
+        Worker(application: self, accounts: try makeAccountService())
     }
 
-    /// One thread's request handler: the shared router plus what the thread owns.
+    private func makeAccountService() throws -> AccountService {
+        var configuration = settings.accounts
+        configuration.issuer = settings.appName
+        return try AccountService(dataDirectory: dataDirectory, hasher: hasher, configuration: configuration)
+    }
+
+    /// One thread's request handler: the shared router plus the thread's store connection.
     public struct Worker: RequestHandler {
         let application: Application
+        let accounts: AccountService
 
         public func respond(to request: Request) -> Response {
-            let context = RequestContext(now: application.clock())
+            var accounts = accounts
+            let logger = application.logger
+            accounts.audit = { event in
+                // One line per security event, for people and for fail2ban (README).
+                logger.notice("audit \(event) client=\(request.clientAddress.isEmpty ? "-" : request.clientAddress)")
+            }
+            let context = RequestContext(now: application.clock(), accounts: accounts)
             return application.router.respond(to: request, context: context) { error in
-                application.logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
+                logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
             }
         }
 
@@ -64,4 +83,6 @@ public final class Application: Sendable {
 struct RequestContext {
     /// The time of the request, Unix seconds.
     let now: Int64
+    /// The accounts, over this worker's store connection, auditing with this request's client.
+    let accounts: AccountService
 }

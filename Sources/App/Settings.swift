@@ -1,3 +1,5 @@
+import Accounts
+import Crypto
 import Web
 
 /// Everything an operator can set, with the defaults of DESIGN.md.
@@ -28,6 +30,12 @@ public struct Settings: Sendable {
     /// A directory of `*.mustache` files replacing the built-in templates.
     public var templatesDirectory: String?
     public var lifetimes = SessionLifetimes()
+    /// TOTP parameters, issuer and throttle rule of the accounts.
+    public var accounts = AccountConfiguration()
+    /// scrypt cost of new password hashes (OWASP's N=2^15, r=8, p=3 by default).
+    public var passwordHashing = PasswordHasher.owaspParameters
+    /// Pixels per module of the enrolment QR code.
+    public var qrScale = 6
 
     public init() {}
 }

@@ -46,6 +46,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Name shown on the pages and in authenticator apps.")
     var appName = "totpgate"
 
+    @Option(help: "Seconds an account refuses attempts after its 5th consecutive failure; doubles with each further one.")
+    var throttleDelay: Int64 = 30
+
+    @Option(help: "Seconds an account stays locked after its 10th consecutive failure, unless `user unlock` lifts it sooner.")
+    var lockDuration: Int64 = 3600
+
     /// Enough threads that a few logins hashing passwords (tens of milliseconds
     /// each) leave others free for cheap requests such as `/auth`.
     static let defaultThreads = max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)
@@ -55,6 +61,7 @@ struct ServeCommand: ParsableCommand {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard let mode = UInt32(socketMode, radix: 8), mode <= 0o777 else { throw ValidationError("--socket-mode must be octal, e.g. 660") }
         _ = mode
+        guard throttleDelay >= 0, lockDuration > 0 else { throw ValidationError("--throttle-delay must be 0 or more, --lock-duration more than 0") }
         guard basePath.isEmpty || (basePath.hasPrefix("/") && !basePath.contains("//")) else {
             throw ValidationError("--base-path must start with / (e.g. /2fa)")
         }
@@ -70,6 +77,8 @@ struct ServeCommand: ParsableCommand {
         settings.templatesDirectory = www.map { ($0 as NSString).appendingPathComponent("templates") }
         settings.cookieSecurity = cookieSecure
         settings.appName = appName
+        settings.accounts.throttle.initialDelay = throttleDelay
+        settings.accounts.throttle.lockDuration = lockDuration
         let application = try Application(settings: settings, logger: logger)
 
         let endpoint: Endpoint

@@ -1,10 +1,13 @@
 import Accounts
+import Crypto
 import Foundation
 import Logging
+import OTP
+import Synchronization
 import Web
 @testable import App
 
-/// A temporary data directory, removed when the value is released.
+/// A temporary directory, removed when the value is released.
 final class TemporaryDirectory {
     let path: String
 
@@ -16,19 +19,53 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// An application over a fresh data directory with a fixed clock.
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let time = Mutex<Int64>(1_800_000_000)
+    var now: Int64 { time.withLock { $0 } }
+    func advance(_ seconds: Int64) { time.withLock { $0 += seconds } }
+}
+
+/// An application over a fresh data directory, with a hand-moved clock and cheap scrypt.
 struct TestApp {
-    static let now: Int64 = 1_800_000_000
+    static let secret = Array("12345678901234567890".utf8)  // 160 bits
     let directory = TemporaryDirectory()
+    let clock = TestClock()
     let application: Application
     let worker: Application.Worker
 
     init(configure: (inout Settings) -> Void = { _ in }) throws {
         var settings = Settings()
         settings.dataDirectory = directory.path + "/data"
+        settings.passwordHashing = try Scrypt(n: 16, r: 1, p: 1)
         configure(&settings)
-        application = try Application(settings: settings, logger: Logger(label: "test"), clock: { TestApp.now })
+        let clock = clock
+        application = try Application(settings: settings, logger: Logger(label: "test"), clock: { clock.now })
         worker = try application.makeWorker()
+    }
+
+    var now: Int64 { clock.now }
+
+    /// The accounts, over a connection of their own (as the CLI would have).
+    func accounts() throws -> AccountService {
+        try AccountService(dataDirectory: DataDirectory(path: directory.path + "/data"),
+                           hasher: PasswordHasher(parameters: Scrypt(n: 16, r: 1, p: 1)))
+    }
+
+    /// Adds `name` with `password`, enrolled with ``secret`` unless `enrolled` is false.
+    func addUser(_ name: String = "alice", password: String = "correct horse", enrolled: Bool = true) throws {
+        try accounts().addUser(name: name, password: password, totpSecret: enrolled ? Self.secret : nil, now: now)
+    }
+
+    /// The TOTP code of `secret` now (or `offset` seconds from now).
+    func code(_ secret: [UInt8] = TestApp.secret, offset: Int64 = 0) throws -> String {
+        try TOTP(secret: secret).code(at: now + offset)
+    }
+
+    /// A well-formed code that is not valid now, nor one step either side.
+    func wrongCode() throws -> String {
+        let valid = try [-30, 0, 30].map { try code(offset: $0) }
+        return ["000000", "111111", "222222", "333333"].first { !valid.contains($0) }!
     }
 
     func get(_ path: String, query: String = "", cookie: String? = nil, https: Bool = false) -> Response {
@@ -39,14 +76,66 @@ struct TestApp {
 
     /// The session a response's cookie carries.
     func session(from response: Response) throws -> Session? {
+        guard let value = Browser.cookieValue(in: response) else { return nil }
         let keys = try SigningKeyFile(dataDirectory: DataDirectory(path: directory.path + "/data")).load()
-        guard let header = response.headers.values("Set-Cookie").first,
-              let value = header.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last
-        else { return nil }
-        return SessionCodec(keys: keys).decode(String(value), now: TestApp.now)
+        return SessionCodec(keys: keys).decode(value, now: now)
+    }
+}
+
+/// A client with a cookie jar of one cookie, like a browser on this site.
+final class Browser {
+    let app: TestApp
+    var cookie: String?
+
+    init(_ app: TestApp) { self.app = app }
+
+    /// The `totpgate` value a response sets: nil when it sets none, "" when it deletes it.
+    static func cookieValue(in response: Response) -> String? {
+        guard let header = response.headers.values("Set-Cookie").first(where: { $0.hasPrefix("totpgate=") }) else { return nil }
+        return String(header.dropFirst("totpgate=".count).prefix { $0 != ";" })
+    }
+
+    @discardableResult
+    func get(_ path: String, query: String = "") -> Response {
+        keep(app.get(path, query: query, cookie: cookie.map { "totpgate=\($0)" }))
+    }
+
+    @discardableResult
+    func post(_ path: String, _ fields: [String: String], includeCSRF: Bool = true) throws -> Response {
+        var fields = fields
+        if includeCSRF, fields["csrf"] == nil, let token = try session?.csrfToken { fields["csrf"] = token }
+        let body = fields.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&")
+        var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded"]
+        if let cookie { headers.add("Cookie", "totpgate=\(cookie)") }
+        return keep(app.worker.respond(to: Request(method: .post, path: path, headers: headers, body: Array(body.utf8))))
+    }
+
+    /// The session the jar's cookie holds now.
+    var session: Session? {
+        get throws {
+            guard let cookie else { return nil }
+            let keys = try SigningKeyFile(dataDirectory: DataDirectory(path: app.directory.path + "/data")).load()
+            return SessionCodec(keys: keys).decode(cookie, now: app.now)
+        }
+    }
+
+    /// Opens the login page, then posts the login form.
+    @discardableResult
+    func login(_ name: String = "alice", password: String = "correct horse", code: String? = nil, rd: String? = nil) throws -> Response {
+        get("/")
+        var fields = ["username": name, "password": password]
+        if let code { fields["code"] = code }
+        if let rd { fields["rd"] = rd }
+        return try post("/login", fields)
+    }
+
+    private func keep(_ response: Response) -> Response {
+        if let value = Self.cookieValue(in: response) { cookie = value.isEmpty ? nil : value }
+        return response
     }
 }
 
 extension Response {
     var text: String { String(decoding: body, as: UTF8.self) }
+    var location: String? { headers["Location"] }
 }

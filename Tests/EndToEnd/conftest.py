@@ -1,6 +1,7 @@
 """Harness for the end-to-end tests: a real nginx in front of a real
 `totpgate serve`, on a free loopback port, torn down after each test."""
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -86,6 +87,22 @@ class Stack:
         kwargs.setdefault("timeout", DEADLINE)
         return requests.post(self.url + path, **kwargs)
 
+    def totpgate(self, *arguments, input=None):
+        """Runs a `totpgate` command on this stack's data directory."""
+        return subprocess.run([str(BINARY), *arguments, "--data-dir", str(self.data)], input=input,
+                              capture_output=True, text=True, timeout=DEADLINE)
+
+    def add_user(self, name, password="correct horse battery", secret=None):
+        arguments = ["user", "add", name, "--password-stdin"]
+        if secret:
+            arguments += ["--totp-secret", secret]
+        result = self.totpgate(*arguments, input=password)
+        assert result.returncode == 0, result.stderr
+        return [line.split(": ", 1)[1] for line in result.stdout.splitlines() if line.startswith("recovery code: ")]
+
+    def browser(self):
+        return Browser(self)
+
     def terminate_responder(self):
         """SIGTERM the responder; returns its exit status."""
         self.responder.send_signal(signal.SIGTERM)
@@ -105,6 +122,49 @@ class Stack:
                 except subprocess.TimeoutExpired:
                     process.kill()
         self.log.close()
+
+
+def totp(secret, at=None):
+    """The code oathtool (an independent implementation) gives for `secret` now or at `at`."""
+    now = int(time.time()) if at is None else at
+    result = subprocess.run(["oathtool", "--totp", "--base32", f"--now=@{now}", secret],
+                            capture_output=True, text=True, timeout=DEADLINE, check=True)
+    return result.stdout.strip()
+
+
+class Browser:
+    """A client with its own cookie jar, posting forms with their CSRF token."""
+
+    def __init__(self, stack):
+        self.stack = stack
+        self.session = requests.Session()
+
+    def get(self, path, **kwargs):
+        return self.session.get(self.stack.url + path, allow_redirects=False, timeout=DEADLINE, **kwargs)
+
+    def csrf(self, path="/"):
+        page = self.get(path)
+        match = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert match, f"no csrf field on {path}: {page.status_code}"
+        return match.group(1)
+
+    def post(self, path, fields, csrf_from=None):
+        data = dict(fields)
+        if csrf_from is not None:
+            data["csrf"] = self.csrf(csrf_from)
+        return self.session.post(self.stack.url + path, data=data, allow_redirects=False, timeout=DEADLINE)
+
+    def login(self, name, password="correct horse battery", code=None, rd=None):
+        fields = {"username": name, "password": password}
+        if code is not None:
+            fields["code"] = code
+        if rd is not None:
+            fields["rd"] = rd
+        return self.post("/login", fields, csrf_from="/")
+
+    @property
+    def cookie(self):
+        return self.session.cookies.get("totpgate")
 
 
 @pytest.fixture

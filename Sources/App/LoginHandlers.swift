@@ -1,0 +1,90 @@
+import Accounts
+import OTP
+import Web
+
+/// `/`, `POST /login` and `/login/code`: password, then the second factor.
+extension Handlers {
+    /// The one answer to every failed attempt: no hint of which part was wrong.
+    static let invalidCredentials = "Invalid username, password or code"
+
+    /// `GET /`: the login form with its CSRF token; a logged-in user goes home.
+    func loginPage(_ request: Request, _ context: RequestContext) throws -> Response {
+        let existing = try session(of: request, context)
+        switch existing?.stage {
+        case .full: return .redirect(to: request.url("/home"))
+        case .password: return .redirect(to: request.url("/login/code"))  // "Cancel" there logs out
+        case .enrolling: return .redirect(to: request.url("/enroll"))
+        case .anonymous, nil: break
+        }
+        let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
+        return try page("login", title: "Sign in", session: existing ?? Session.anonymous(now: context.now),
+                        isNew: existing == nil, request, context, ["rd": returnTo ?? ""])
+    }
+
+    /// `POST /login`: name and password, and a code for a one-shot login.
+    func login(_ request: Request, _ context: RequestContext) throws -> Response {
+        let (form, current) = try verifiedForm(request, context)
+        guard let current else { throw HTTPError(.forbidden) }  // unreachable: the CSRF check needs a session
+        var session = current
+        session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
+        let outcome = try context.accounts.login(
+            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"), now: context.now)
+        return try answer(outcome, session: session, retry: request.url("/"), request, context)
+    }
+
+    /// `GET /login/code`: the second step's form, for a session past the password.
+    func codePage(_ request: Request, _ context: RequestContext) throws -> Response {
+        guard let session = try session(of: request, context, at: .password) else { return .redirect(to: request.url("/")) }
+        return try page("code", title: "Two-step verification", session: session, request, context)
+    }
+
+    /// `POST /login/code`: a TOTP code or a recovery code completes the login.
+    func submitCode(_ request: Request, _ context: RequestContext) throws -> Response {
+        let (form, current) = try verifiedForm(request, context)
+        guard let session = current, session.stage == .password, let userID = session.userID else {
+            return .redirect(to: request.url("/"))
+        }
+        let outcome = try context.accounts.verifySecondFactor(userID: userID, code: form["code"] ?? "", now: context.now)
+        return try answer(outcome, session: session, retry: request.url("/login/code"), request, context)
+    }
+
+    /// Where a login attempt leads: home (or the return address), the code
+    /// step, enrolment, or back to `retry` with the one failure message.
+    func answer(
+        _ outcome: LoginOutcome, session: Session, retry: String, _ request: Request, _ context: RequestContext
+    ) throws -> Response {
+        switch outcome {
+        case .success(let user):
+            var full = try session.advanced(to: .full, userID: user.id, username: user.name,
+                                            generation: user.sessionGeneration, now: context.now)
+            full.returnTo = nil
+            full.flash = nil
+            return try redirect(to: session.returnTo ?? request.url("/home"), with: full, request, context)
+        case .needsCode(let user):
+            let next = try session.advanced(to: .password, userID: user.id, username: user.name,
+                                            generation: user.sessionGeneration, now: context.now)
+            return try redirect(to: request.url("/login/code"), with: next, request, context)
+        case .needsEnrolment(let user):
+            let next = try session.advanced(to: .enrolling, userID: user.id, username: user.name,
+                                            generation: user.sessionGeneration, now: context.now)
+            return try redirect(to: request.url("/enroll"), with: next, request, context)
+        case .refused(let refusal):
+            var again = session
+            again.flash = Self.message(for: refusal)
+            var location = retry
+            if retry == request.url("/"), let returnTo = session.returnTo {
+                location += "?rd=" + PercentEncoding.encode(returnTo)
+            }
+            return try redirect(to: location, with: again, request, context)
+        }
+    }
+
+    /// What the user reads when an attempt is refused.
+    static func message(for refusal: Refusal) -> String {
+        switch refusal {
+        case .failed: invalidCredentials
+        case .throttled(let seconds): "Too many attempts, try again in \(seconds) s"
+        case .locked: "Too many attempts: this account is locked. Ask an administrator to unlock it, or try again later."
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Accounts
+import Synchronization
+import Web
+
+/// Whether signed sessions are still current: the user still exists, their
+/// session generation has not moved on (logout everywhere, password change,
+/// 2FA reset) and this session was not logged out.
+///
+/// Workers are stateless, so the answer comes from the store, cached per
+/// session for at most ``timeToLive``: a logout in this process takes effect
+/// at once (it clears the entry); one in another process, host or the CLI
+/// within ``timeToLive``. `/auth` thus costs a dictionary lookup, not a query.
+final class SessionRevocations: Sendable {
+    /// How long an answer from the store is trusted.
+    static let timeToLive: Duration = .seconds(1)
+    /// Entries kept before expired ones are swept.
+    static let capacity = 10_000
+
+    private struct Entry {
+        let isCurrent: Bool
+        let fetchedAt: ContinuousClock.Instant
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// Whether `session` (of a user) is still current, asking `accounts` when the cache has no fresh answer.
+    func isCurrent(_ session: Session, accounts: AccountService) throws -> Bool {
+        guard let userID = session.userID else { return true }  // anonymous: nothing to revoke
+        let now = ContinuousClock.now
+        if let cached = entries.withLock({ $0[session.id] }), now - cached.fetchedAt < Self.timeToLive {
+            return cached.isCurrent
+        }
+        let status = try accounts.sessionStatus(userID: userID, sessionID: session.id)
+        let isCurrent = status.map { $0.generation == session.generation && !$0.isRevoked } ?? false
+        entries.withLock { entries in
+            if entries.count >= Self.capacity {
+                entries = entries.filter { now - $0.value.fetchedAt < Self.timeToLive }
+                if entries.count >= Self.capacity { entries.removeAll() }
+            }
+            entries[session.id] = Entry(isCurrent: isCurrent, fetchedAt: now)
+        }
+        return isCurrent
+    }
+
+    /// Forgets what is known of a session, so its logout counts at once here.
+    func forget(_ sessionID: String) {
+        _ = entries.withLock { $0.removeValue(forKey: sessionID) }
+    }
+}

@@ -1,0 +1,113 @@
+import Accounts
+import Foundation
+import OTP
+import Testing
+import Web
+@testable import App
+
+struct EnrolmentTests {
+    /// Logs a new user without 2FA in; returns the browser at `/enroll`.
+    func enrolling(_ app: TestApp) throws -> Browser {
+        try app.addUser(enrolled: false)
+        let browser = Browser(app)
+        #expect(try browser.login().location == "/enroll")
+        #expect(try browser.session?.stage == .enrolling)
+        return browser
+    }
+
+    /// The secret the enrolment page shows for manual entry.
+    func shownSecret(_ page: Response) throws -> [UInt8] {
+        let text = page.text
+        let start = try #require(text.range(of: "<code>"))
+        let end = try #require(text.range(of: "</code>", range: start.upperBound..<text.endIndex))
+        return try Base32.decode(String(text[start.upperBound..<end.lowerBound]))
+    }
+
+    @Test func showsTheQRTheSecretAndTheCodeField() throws {
+        let app = try TestApp()
+        let browser = try enrolling(app)
+        let page = browser.get("/enroll")
+        #expect(page.status == .ok)
+        #expect(page.headers["Cache-Control"] == "no-store")
+        #expect(page.text.contains("<img class=\"qr\" src=\"qr\""))
+        #expect(page.text.contains("name=\"code\""))
+        #expect(try shownSecret(page).count == 20)
+        #expect(page.text.range(of: #"<code>([A-Z2-7]{4} ){7}[A-Z2-7]{4}</code>"#, options: .regularExpression) != nil)
+        #expect(page.text.contains("totpgate (alice)"))
+    }
+
+    @Test func theSecretStaysOutOfTheCookie() throws {
+        let app = try TestApp()
+        let browser = try enrolling(app)
+        let secret = try shownSecret(browser.get("/enroll"))
+        let cookie = try #require(browser.cookie)
+        #expect(!cookie.contains(Base32.encode(secret)))
+        let payload = try #require(Base64URL.decode(cookie.split(separator: ".")[1]))
+        #expect(!String(decoding: payload, as: UTF8.self).contains(Base32.encode(secret)))
+        #expect(payload.firstRange(of: secret) == nil)
+    }
+
+    @Test func theQRImageEncodesThePendingURI() throws {
+        let app = try TestApp()
+        let browser = try enrolling(app)
+        let secret = try shownSecret(browser.get("/enroll"))
+        let qr = browser.get("/qr")
+        #expect(qr.status == .ok)
+        #expect(qr.headers["Content-Type"] == "image/png")
+        #expect(qr.headers["Cache-Control"] == "no-store")
+        #expect(Array(qr.body.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let uri = try app.accounts().pendingEnrolment(userID: #require(try browser.session?.userID))
+        #expect(uri.secret == secret)
+    }
+
+    @Test func confirmingACodeTurnsItOnAndShowsRecoveryCodesOnce() throws {
+        let app = try TestApp()
+        let browser = try enrolling(app)
+        let secret = try shownSecret(browser.get("/enroll"))
+        let response = try browser.post("/enroll", ["code": TOTP(secret: secret).code(at: app.now)])
+        #expect(response.status == .ok)
+        #expect(response.headers["Cache-Control"] == "no-store")
+        #expect(response.text.components(separatedBy: "class=\"recovery-code\"").count == 11)
+        #expect(response.text.contains("href=\"/home\""))
+        #expect(try browser.session?.stage == .full)
+        #expect(browser.get("/home").status == .ok)
+        #expect(browser.get("/enroll").location == "/home")
+        #expect(browser.get("/qr").status == .forbidden)
+        // The confirming code was used: it cannot log in again.
+        #expect(try Browser(app).login(code: TOTP(secret: secret).code(at: app.now)).location == "/")
+        app.clock.advance(30)
+        #expect(try Browser(app).login(code: TOTP(secret: secret).code(at: app.now)).location == "/home")
+    }
+
+    @Test func aWrongCodeKeepsEnrolling() throws {
+        let app = try TestApp()
+        let browser = try enrolling(app)
+        _ = browser.get("/enroll")
+        let response = try browser.post("/enroll", ["code": "12345x"])
+        #expect(response.location == "/enroll")
+        #expect(try browser.session?.stage == .enrolling)
+        #expect(browser.get("/enroll").text.contains(Handlers.invalidCredentials))
+    }
+
+    @Test func theQRIsOnlyForTheEnrolmentStep() throws {
+        let app = try TestApp()
+        try app.addUser()
+        let anonymous = Browser(app)
+        anonymous.get("/")
+        #expect(anonymous.get("/qr").status == .forbidden)
+        let full = Browser(app)
+        try full.login(code: app.code())
+        #expect(full.get("/qr").status == .forbidden)
+        let partial = Browser(app)
+        app.clock.advance(30)
+        try partial.login()
+        #expect(partial.get("/qr").status == .forbidden)
+    }
+
+    @Test(arguments: ["ABCDEFGHIJKLMNOP", "ABCDEF", ""])
+    func groupsTheSecretInFours(_ secret: String) {
+        let grouped = Handlers.groupsOfFour(secret)
+        #expect(grouped.filter { $0 != " " } == secret)
+        #expect(grouped.split(separator: " ").allSatisfy { $0.count <= 4 })
+    }
+}
