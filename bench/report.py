@@ -111,8 +111,9 @@ def http_table(data, summary, skipped, lines):
 
 def rss_table(data, lines):
     lines.append("")
-    lines.append(f"{'peak RSS per process':<34}{'under the GET load':>20}{'whole run (VmHWM)':>20}   target")
+    lines.append(f"{'peak RSS per process':<30}{'GET load (anon part)':>24}{'logins':>12}{'whole run':>12}   target (GET load)")
     labels = data["backends"]
+    fmt = lambda kib: f"{kib / MIB:.1f} MiB" if kib else "—"
     for backend, processes in data["rss_kib"].items():
         main_pid = str(data["main_pids"][backend])
         for pid, peaks in sorted(processes.items(), key=lambda item: item[0] != main_pid):
@@ -125,8 +126,11 @@ def rss_table(data, lines):
                 target = f"(tutorial: {TUTORIAL_WORKER_MIB} MiB)"
             else:
                 target = ""
-            fmt = lambda kib: f"{kib / MIB:.1f} MiB" if kib else "—"
-            lines.append(f"{role + ' (pid ' + pid + ')':<34}{fmt(get):>20}{fmt(peaks.get('hwm')):>20}   {target}")
+            get_cell = f"{fmt(get)} ({fmt(peaks.get('get_anon'))})"
+            lines.append(f"{role + ' (pid ' + pid + ')':<30}{get_cell:>24}{fmt(peaks.get('login')):>12}"
+                         f"{fmt(peaks.get('hwm')):>12}   {target}")
+    lines.append("  (VmRSS polled every 50 ms during the wrk runs; anon = RssAnon, the rest is shared library and "
+                 "program pages; whole run = VmHWM at the end)")
 
 
 def mixed_summary(summary, lines):
@@ -179,6 +183,8 @@ def main():
         f"totpgate serve --threads {settings['responder_threads']}; C floor {settings['responder_threads']} threads; "
         f"Flask: gunicorn, {settings['flask_workers']} sync workers; logins: {settings['login_users']} users each, "
         f"{settings['mixed_login_connections']} connections logging in beside /auth",
+        f"load average (1, 5, 15 min) before the run {' '.join(data['load_average']['before'])}, "
+        f"after {' '.join(data['load_average']['after'])} (the machine is shared; other work skews single runs)",
         "",
     ]
     http_table(data, summary, skipped, lines)

@@ -12,6 +12,7 @@ Run by bench/run, which builds what this needs; see bench/README.md.
 """
 import argparse
 import concurrent.futures
+import contextlib
 import json
 import os
 import re
@@ -228,13 +229,14 @@ def start_nginx(backends, work, processes, log):
 # ---------------------------------------------------------------- peak RSS
 
 class RSSSampler:
-    """Polls VmRSS of every backend process while a phase runs; keeps each process's peak."""
+    """Polls VmRSS (and its anonymous part, RssAnon) of every backend process
+    while a wrk run goes on; keeps each process's peak per phase."""
 
     INTERVAL = 0.05
 
     def __init__(self, backends):
         self.backends = backends
-        self.peaks = {}          # (phase, backend name, pid) -> KiB
+        self.peaks = {}          # (phase, VmRSS or RssAnon, backend name, pid) -> KiB
         self.phase = None
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
@@ -257,10 +259,20 @@ class RSSSampler:
                 continue
             for backend in self.backends:
                 for pid in backend.pids():
-                    kib = self.status_kib(pid, "VmRSS")
-                    if kib is not None:
-                        key = (phase, backend.name, pid)
-                        self.peaks[key] = max(self.peaks.get(key, 0), kib)
+                    for field_name in ("VmRSS", "RssAnon"):
+                        kib = self.status_kib(pid, field_name)
+                        if kib is not None:
+                            key = (phase, field_name, backend.name, pid)
+                            self.peaks[key] = max(self.peaks.get(key, 0), kib)
+
+    @contextlib.contextmanager
+    def sampling(self, phase):
+        """Samples while the block runs (a wrk run), and not while sessions are prepared."""
+        self.phase = phase
+        try:
+            yield
+        finally:
+            self.phase = None
 
     def stop(self):
         self.stopping.set()
@@ -297,7 +309,11 @@ MIXED_LOGIN_ROUTE = Route("mixed_login", "POST /login beside /auth", "/login", N
 
 
 def probe(backend, route, cookie):
-    """One request checked as the wrk scripts check; Unavailable when the route does not answer right."""
+    """One request checked as the wrk scripts check; Unavailable when the route does not answer right.
+
+    Returns the session cookie as a browser holds it after the request: the
+    responder re-issues it when its activity stamp is old (totpgate: after 60 s),
+    and a run with the old one would measure that renewal on every request."""
     answer = fetch(backend.port, "GET", route.path, cookie=cookie)
     if answer.status != route.status:
         raise Unavailable(f"answers {answer.status}, not {route.status}")
@@ -307,6 +323,7 @@ def probe(backend, route, cookie):
         name, text = (part.strip() for part in route.header.split(":", 1))
         if text not in answer.headers.get(name.lower(), ""):
             raise Unavailable(f"header {name} is {answer.headers.get(name.lower())!r}, not {text!r}")
+    return answer.cookie if cookie and answer.cookie else cookie
 
 
 def wrk(port, route, settings, out, label, cookie=None, logins=None, connections=None, threads=None, background=False):
@@ -404,23 +421,20 @@ def measure(backends, settings, out):
     def rotated(items, repeat):
         return items[repeat % len(items):] + items[:repeat % len(items)]
 
-    sampler.phase = "get"
     for route in GET_ROUTES:
         for repeat in range(settings.repeats):
             for backend in rotated(backends, repeat):
                 if (backend.name == "floor" and not route.floor) or (route.key, backend.name) in skipped:
                     continue
                 try:
-                    cookie = session(backend, route.session)
-                    if repeat == 0:
-                        probe(backend, route, cookie)
+                    cookie = probe(backend, route, session(backend, route.session))
                 except Unavailable as error:
                     skip(route, backend, error)
                     continue
-                record(route, backend, repeat, wrk(backend.port, route, settings, out,
-                                                   f"{route.key}-{backend.name}-{repeat}", cookie=cookie))
+                with sampler.sampling("get"):
+                    result = wrk(backend.port, route, settings, out, f"{route.key}-{backend.name}-{repeat}", cookie=cookie)
+                record(route, backend, repeat, result)
 
-    sampler.phase = "login"
     # Codes for the whole login phase: two runs per repeat and backend, a new step each 30 s, plus slack.
     logging_in = [b for b in backends if b.logs_in]
     steps = 3 + (2 * settings.repeats * len(logging_in) * (settings.duration + 2)) // PERIOD
@@ -435,22 +449,26 @@ def measure(backends, settings, out):
     logging_in = [b for b in logging_in if b.name in files]
     for repeat in range(settings.repeats):
         for backend in rotated(logging_in, repeat):
-            record(LOGIN_ROUTE, backend, repeat, wrk(backend.port, LOGIN_ROUTE, settings, out,
-                                                     f"login-{backend.name}-{repeat}", logins=files[backend.name]))
+            with sampler.sampling("login"):
+                result = wrk(backend.port, LOGIN_ROUTE, settings, out, f"login-{backend.name}-{repeat}",
+                             logins=files[backend.name])
+            record(LOGIN_ROUTE, backend, repeat, result)
     for repeat in range(settings.repeats):
         for backend in rotated(logging_in, repeat):
-            logins = wrk(backend.port, MIXED_LOGIN_ROUTE, settings, out, f"mixed-login-{backend.name}-{repeat}",
-                         logins=files[backend.name], connections=settings.mixed_login_connections, background=True)
-            record(MIXED_AUTH_ROUTE, backend, repeat, wrk(backend.port, MIXED_AUTH_ROUTE, settings, out,
-                                                          f"mixed-auth-{backend.name}-{repeat}",
-                                                          cookie=session(backend, "full")))
-            record(MIXED_LOGIN_ROUTE, backend, repeat, logins())
-    sampler.phase = None
+            cookie = probe(backend, MIXED_AUTH_ROUTE, session(backend, "full"))
+            with sampler.sampling("login"):
+                logins = wrk(backend.port, MIXED_LOGIN_ROUTE, settings, out, f"mixed-login-{backend.name}-{repeat}",
+                             logins=files[backend.name], connections=settings.mixed_login_connections, background=True)
+                auth = wrk(backend.port, MIXED_AUTH_ROUTE, settings, out, f"mixed-auth-{backend.name}-{repeat}", cookie=cookie)
+                logins = logins()
+            record(MIXED_AUTH_ROUTE, backend, repeat, auth)
+            record(MIXED_LOGIN_ROUTE, backend, repeat, logins)
     sampler.stop()
 
-    rss = {}   # backend -> pid -> {"get": peak KiB under the GET load, "login": …, "hwm": VmHWM at the end}
-    for (phase, name, pid), kib in sampler.peaks.items():
-        rss.setdefault(name, {}).setdefault(str(pid), {})[phase] = kib
+    # backend -> pid -> {"get": peak VmRSS under the GET load, "get_anon": its RssAnon, "login": …, "hwm": VmHWM at the end}
+    rss = {}
+    for (phase, field_name, name, pid), kib in sampler.peaks.items():
+        rss.setdefault(name, {}).setdefault(str(pid), {})[phase + ("_anon" if field_name == "RssAnon" else "")] = kib
     for backend in backends:
         for pid in backend.pids():
             rss.setdefault(backend.name, {}).setdefault(str(pid), {})["hwm"] = RSSSampler.status_kib(pid, "VmHWM")
@@ -483,6 +501,7 @@ def main():
         Backend("flask", "Flask", free_port(), work / "flask.sock", True, dict(users)),
     ]
     processes = Processes()
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
     # SIGTERM (and Ctrl-C) unwind through `finally`, so everything started is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
@@ -498,6 +517,8 @@ def main():
         processes.stop_all()
     (out / "results.json").write_text(json.dumps({
         "settings": settings.__dict__,
+        # The machine is shared: its load when the run began and ended says how noisy the numbers are.
+        "load_average": {"before": load_before, "after": Path("/proc/loadavg").read_text().split()[:3]},
         "backends": {b.name: b.label for b in backends},
         "main_pids": {b.name: b.process.pid for b in backends},
         "results": results,
