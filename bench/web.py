@@ -19,7 +19,6 @@ import re
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -159,6 +158,29 @@ class Backend:
             except OSError:
                 pass
         return [self.process.pid] + [int(c) for c in children]
+
+
+def settle(backend, limit=15):
+    """Waits (at most `limit` s) until the backend is idle: wrk abandons the
+    requests in flight when a run ends, and a login queue left behind (up to
+    16 scrypt hashes) must not eat into the next run."""
+    def cpu_ticks():
+        total = 0
+        for pid in backend.pids():
+            try:
+                total += sum(int(v) for v in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
+            except OSError:
+                pass
+        return total
+
+    end = time.monotonic() + limit
+    before = cpu_ticks()
+    while time.monotonic() < end:
+        time.sleep(0.3)
+        after = cpu_ticks()
+        if after - before <= 2:   # ticks of 10 ms: under 7 % of a core
+            return
+        before = after
 
 
 def make_users(count):
@@ -407,6 +429,7 @@ def measure(backends, settings, out):
         return sessions[backend.name, kind]
 
     def record(route, backend, repeat, result):
+        settle(backend)
         results.append(dict(route=route.key, backend=backend.name, repeat=repeat, **result))
         bad = result["wrong"] + result["socket_errors"] + result["timeouts"]
         print(f"  {route.title:<26} {backend.label:<9} #{repeat}: {result['rps']:9.1f} req/s  "
