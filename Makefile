@@ -27,10 +27,10 @@ run:
 	$(SWIFT) build -c release --product totpgate
 	scripts/run
 
-## bench: micro-benchmarks beside the Python reference (bench/README.md)
+## bench: totpgate beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)
 bench:
-	scripts/install-deps build bench
-	bench/micro
+	scripts/install-deps build run bench
+	bench/run
 
 ## leak-check: 1,000 QR renders under valgrind; fails on any definitely lost byte
 leak-check:
