@@ -34,6 +34,7 @@ public final class Application: Sendable {
             pages: pages,
             cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
             revocations: SessionRevocations(),
+            enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep)),
             settings: settings)
         var router = Router<RequestContext> { error, request in pages.error(error, for: request) }
         handlers.register(on: &router)

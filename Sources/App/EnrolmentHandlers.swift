@@ -1,6 +1,5 @@
 import Accounts
 import OTP
-import QRImage
 import Web
 
 /// `/enroll` and `/qr`: a user without a second factor adds one.
@@ -14,7 +13,7 @@ extension Handlers {
         } catch let error as AccountError {
             return try restart(after: error, request, context)
         }
-        let modules = try QRCode(encoding: uri.description).size + 2 * QRCode.quietZone
+        let modules = try enrolmentImages.image(ticket: ticket, uri: uri).modules
         return try page("enroll", title: "Set up two-step verification", session: session,
                         request, context, secret: true, [
             "secretGroups": Self.groupsOfFour(Base32.encode(uri.secret)),
@@ -58,7 +57,7 @@ extension Handlers {
             throw forbidden
         }
         var response = Response(headers: ["Content-Type": "image/png"],
-                                body: try QRCode(encoding: uri.description).pngData(scale: settings.qrScale))
+                                body: try enrolmentImages.image(ticket: ticket, uri: uri).png)
         response.forbidCaching()
         return response
     }

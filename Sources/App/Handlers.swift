@@ -7,6 +7,7 @@ struct Handlers: Sendable {
     let pages: Pages
     let cookie: SessionCookie
     let revocations: SessionRevocations
+    let enrolmentImages: EnrolmentImages
     let settings: Settings
 
     func register(on router: inout Router<RequestContext>) {

@@ -4,6 +4,7 @@ import Mustache
 /// The page templates, parsed once at start; Mustache syntax, HTML-escaped by default.
 public struct Templates: Sendable {
     private let library: MustacheLibrary
+    private let compiled = CompiledPages()
 
     /// Templates from `name → Mustache text`; a syntax error names the template.
     public init(sources: [String: String]) throws {
@@ -43,6 +44,11 @@ public struct Templates: Sendable {
 
     /// `name` rendered over `context` (dictionaries, arrays, strings, numbers, booleans).
     public func render(_ name: String, _ context: [String: Any]) throws -> String {
+        try compiled.render(name, context, using: renderUncompiled)
+    }
+
+    /// `name` rendered by Mustache itself, every time.
+    func renderUncompiled(_ name: String, _ context: [String: Any]) throws -> String {
         guard let text = library.render(context, withTemplate: name) else { throw TemplateError.missing(name) }
         return text
     }
