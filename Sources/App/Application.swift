@@ -31,11 +31,18 @@ public final class Application: Sendable {
             cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
             revocations: SessionRevocations(),
             settings: settings)
-        var router = Router<RequestContext> { error, request in pages.error(error, for: request) }
+        var router = Router<RequestContext>(securityHeaders: SecurityHeaders(formTargets: settings.allowedRedirectHosts)) {
+            error, request in pages.error(error, for: request)
+        }
         handlers.register(on: &router)
         self.router = router
         // Opens the database once now, so a broken store stops the start rather than the first request.
         _ = try makeAccountService()
+    }
+
+    /// The account store, for the start-up log line.
+    public var storeDescription: String {
+        "SQLite \(URL(fileURLWithPath: dataDirectory.path(of: SQLiteUserStore.fileName)).standardizedFileURL.path)"
     }
 
     /// Templates every deployment must provide (a `--www` override included).

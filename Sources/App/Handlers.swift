@@ -20,7 +20,7 @@ struct Handlers: Sendable {
         router.get("/home") { try home($0, $1) }
         router.get("/logout") { try logout($0, $1, form: nil) }
         router.post("/logout") { try logout($0, $1, form: $0.form()) }
-        router.get("/auth") { try auth($0, $1) }
+        router.any("/auth") { try auth($0, $1) }
     }
 
     /// The request's session when its cookie verifies, has not expired, and
