@@ -1,15 +1,20 @@
-"""The deployment examples, run for real: nginx/auth-request.conf, filled in for loopback ports and temporary paths, in front of
+"""The deployment examples, run for real: nginx/auth-request.conf and the
+apache/ sites, filled in for loopback ports and temporary paths, in front of
 totpgate started the way deploy/ starts it (the shipped config file, the
 socket on the command line), over TLS with a throwaway certificate."""
+import grp
 import http.server
 import json
+import os
+import shutil
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
 import requests
 
-from conftest import BINARY, DEADLINE, ROOT, Browser, Stack, free_port, wait_for
+from conftest import BINARY, DEADLINE, ROOT, Browser, Stack, free_port, terminate, wait_for
 
 
 def filled_in(template: Path, substitutions: dict) -> str:
@@ -183,3 +188,107 @@ class GateStack(TLSStack):
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         wait_for(self.answers, "nginx")
 
+
+APACHE_MAIN = """\
+ServerRoot {run}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+Listen 127.0.0.1:{http_port}
+PidFile {run}/apache2.pid
+DefaultRuntimeDir {run}
+Mutex file:{run} default
+ErrorLog {run}/error.log
+LogLevel warn
+# Debian's apache2 runs its workers as www-data (when started as root).
+User www-data
+Group www-data
+{modules}
+TypesConfig /etc/mime.types
+{server_config}
+Include {site}
+"""
+
+APACHE_MODULES = ["mpm_event", "authz_core", "alias", "mime", "ssl"]
+
+
+class ApacheStack(TLSStack):
+    """Debian's apache2 with apache/totpgate.conf (mod_proxy_fcgi to the unix
+    socket of a totpgate started as the systemd unit does) or, with `fcgid`,
+    apache/totpgate-fcgid.conf (mod_fcgid starting totpgate on fd 0 itself),
+    totpgate mounted at /2fa/ with the shipped config file.
+
+    Apache's workers run as www-data, so what they use lives in a directory
+    outside the private test directory: the socket, a copy of the stylesheet
+    and, for mod_fcgid, of the binary, its config and its data directory."""
+
+    def __init__(self, workdir: Path, tls, fcgid=False):
+        self.workdir = workdir
+        self.base_path = "/2fa"
+        self.fcgid = fcgid
+        self.run = workdir / "run"
+        self.run.mkdir(parents=True)
+        self.shared = Path(tempfile.mkdtemp(prefix="totpgate-apache-"))
+        self.shared.chmod(0o711)
+        shutil.copytree(ROOT / "www" / "static", self.shared / "static")
+        self.socket = self.shared / "totpgate.sock"
+        self.data = (self.shared if fcgid else workdir) / "data"
+        self.port, self.http_port = free_port(), free_port()
+        self.origin = f"https://127.0.0.1:{self.port}"
+        self.url = self.origin + "/2fa"
+        self.verify = str(tls[0])
+        self.log = open(workdir / "totpgate.log", "w+")
+        self.responder = None
+        config = self.shared / "totpgate.conf"
+        config.write_text(shipped_config(self.data))
+        config.chmod(0o644)
+        substitutions = {
+            "<VirtualHost *:443>": f"<VirtualHost *:{self.port}>",
+            "<VirtualHost *:80>": f"<VirtualHost *:{self.http_port}>",
+            "/etc/letsencrypt/live/auth.example.com/fullchain.pem": tls[0],
+            "/etc/letsencrypt/live/auth.example.com/privkey.pem": tls[1],
+            "/usr/local/share/totpgate/static/": f"{self.shared}/static/",
+        }
+        if fcgid:
+            binary = self.shared / "totpgate"
+            shutil.copy2(BINARY, binary)
+            substitutions["/usr/local/bin/totpgate serve --config /etc/totpgate/totpgate.conf"] = f"{binary} serve --config {config}"
+            site = filled_in(ROOT / "apache" / "totpgate-fcgid.conf", substitutions)
+            modules = APACHE_MODULES + ["fcgid"]
+            server_config = f"FcgidIPCDir {self.shared}/fcgid\nFcgidProcessTableFile {self.run}/fcgid_shm"
+        else:
+            # As deploy/totpgate.service starts it.
+            self.start_responder([str(BINARY), "serve", "--config", str(config),
+                                  "--socket", str(self.socket), "--socket-group", "www-data"])
+            substitutions["unix:/run/totpgate/totpgate.sock|"] = f"unix:{self.socket}|"
+            site = filled_in(ROOT / "apache" / "totpgate.conf", substitutions)
+            modules = APACHE_MODULES + ["proxy", "proxy_fcgi"]
+            server_config = ""
+        (self.run / "site.conf").write_text(site)
+        (self.run / "apache2.conf").write_text(APACHE_MAIN.format(
+            run=self.run, port=self.port, http_port=self.http_port, site=self.run / "site.conf",
+            server_config=server_config,
+            modules="\n".join(f"LoadModule {name}_module /usr/lib/apache2/modules/mod_{name}.so" for name in modules)))
+        self.apache = subprocess.Popen(
+            ["/usr/sbin/apache2", "-d", str(self.run), "-f", str(self.run / "apache2.conf"), "-DFOREGROUND"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.answers() or self.apache.poll() is not None, "apache2")
+        assert self.apache.poll() is None, (self.run / "error.log").read_text()
+
+    def add_user(self, name, **kwargs):
+        codes = super().add_user(name, **kwargs)
+        if self.fcgid:
+            # totpgate runs as www-data under mod_fcgid: its data directory must be theirs.
+            www_data = grp.getgrnam("www-data").gr_gid
+            for path in [self.data, *self.data.iterdir()]:
+                os.chown(path, www_data, www_data)
+        return codes
+
+    def error_log(self):
+        return (self.run / "error.log").read_text()
+
+    def stop(self):
+        for process in (self.apache, self.responder):
+            if process is not None:
+                terminate(process)
+        self.log.close()
+        shutil.rmtree(self.shared, ignore_errors=True)
