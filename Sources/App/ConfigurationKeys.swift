@@ -55,27 +55,20 @@ extension Configuration {
             config.settings.appName = try appName(value)
         },
         Key("cookie-name", default: "`totpgate`") { config, value throws(InvalidValue) in
-            guard SetCookie.isValidName(value) else { throw InvalidValue(reason: "must be letters, digits and !#$%&'*+-.^_`|~") }
-            config.settings.cookieName = value
+            config.settings.cookieName = try cookieName(value)
         },
         Key("cookie-secure", default: "`auto`: when the request came over HTTPS") { config, value throws(InvalidValue) in
-            guard let security = Settings.CookieSecurity(rawValue: value) else { throw InvalidValue(reason: "must be auto, always or never") }
-            config.settings.cookieSecurity = security
+            config.settings.cookieSecurity = try cookieSecurity(value)
         },
         Key("cookie-domain", default: "none: the login host only") { config, value throws(InvalidValue) in
-            let domain = value.hasPrefix(".") ? String(value.dropFirst()) : value
-            guard SetCookie.isValidDomain(domain) else { throw InvalidValue(reason: "must be a domain name such as example.com") }
-            config.settings.cookieDomain = domain.lowercased()
+            config.settings.cookieDomain = try cookieDomain(value)
         },
         Key("cookie-path", default: "`/`") { config, value throws(InvalidValue) in
-            guard SetCookie.isValidPath(value) else { throw InvalidValue(reason: "must start with / and hold no spaces or ;") }
-            config.settings.cookiePath = value
+            config.settings.cookiePath = try cookiePath(value)
         },
-        Key("allowed-redirect-host", default: "none: `rd` is a local path only", repeatable: true) { config, value throws(InvalidValue) in
-            guard let host = ReturnAddress.allowedHost(value) else {
-                throw InvalidValue(reason: "must be a host name, with a port if not 80 or 443, e.g. app.example.com or app.example.com:8443")
-            }
-            config.settings.allowedRedirectHosts.insert(host)
+        Key("allowed-redirect-host", default: "none: `rd` is a local path only", repeatable: true) {
+            config, value throws(InvalidValue) in
+            config.settings.allowedRedirectHosts.insert(try allowedHost(value))
         },
         Key("throttle-delay", default: "`30` (seconds)") { config, value throws(InvalidValue) in
             config.settings.accounts.throttle.initialDelay = try integer(value, in: 0...86_400)
@@ -106,7 +99,9 @@ extension Configuration {
     }
 
     private static func octalMode(_ value: String) throws(InvalidValue) -> UInt32 {
-        guard let mode = UInt32(value, radix: 8), mode <= 0o777 else { throw InvalidValue(reason: "must be octal permissions, e.g. 660") }
+        guard let mode = UInt32(value, radix: 8), mode <= 0o777 else {
+            throw InvalidValue(reason: "must be octal permissions, e.g. 660")
+        }
         return mode
     }
 
@@ -130,7 +125,40 @@ extension Configuration {
     private static func appName(_ value: String) throws(InvalidValue) -> String {
         let name = try text(value)
         // Authenticator apps read the issuer as the label's prefix up to the first colon.
-        guard !name.contains(":"), name.count <= 64 else { throw InvalidValue(reason: "must be at most 64 characters, without a colon") }
+        guard !name.contains(":"), name.count <= 64 else {
+            throw InvalidValue(reason: "must be at most 64 characters, without a colon")
+        }
         return name
+    }
+
+    private static func cookieName(_ value: String) throws(InvalidValue) -> String {
+        guard SetCookie.isValidName(value) else { throw InvalidValue(reason: "must be letters, digits and !#$%&'*+-.^_`|~") }
+        return value
+    }
+
+    private static func cookieSecurity(_ value: String) throws(InvalidValue) -> Settings.CookieSecurity {
+        guard let security = Settings.CookieSecurity(rawValue: value) else {
+            throw InvalidValue(reason: "must be auto, always or never")
+        }
+        return security
+    }
+
+    /// `example.com` from `example.com` or `.Example.com` (RFC 6265 ignores a leading dot).
+    private static func cookieDomain(_ value: String) throws(InvalidValue) -> String {
+        let domain = value.hasPrefix(".") ? String(value.dropFirst()) : value
+        guard SetCookie.isValidDomain(domain) else { throw InvalidValue(reason: "must be a domain name such as example.com") }
+        return domain.lowercased()
+    }
+
+    private static func cookiePath(_ value: String) throws(InvalidValue) -> String {
+        guard SetCookie.isValidPath(value) else { throw InvalidValue(reason: "must start with / and hold no spaces or ;") }
+        return value
+    }
+
+    private static func allowedHost(_ value: String) throws(InvalidValue) -> String {
+        guard let host = ReturnAddress.allowedHost(value) else {
+            throw InvalidValue(reason: "must be a host name, with a port if not 80 or 443, e.g. app.example.com or app.example.com:8443")
+        }
+        return host
     }
 }
