@@ -19,6 +19,8 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     case notEnrolled(String)
     /// The user has no enrolment in progress.
     case noPendingEnrolment(String)
+    /// The enrolment a session started was replaced by a newer one (another login).
+    case enrolmentSuperseded(String)
     /// A stored password hash this code cannot read.
     case malformedPasswordHash
     /// The database was made by a newer totpgate.
@@ -36,6 +38,7 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
         case .alreadyEnrolled(let name): "\(name) already has two-factor authentication"
         case .notEnrolled(let name): "\(name) has no two-factor authentication"
         case .noPendingEnrolment(let name): "\(name) has no enrolment in progress"
+        case .enrolmentSuperseded(let name): "the enrolment of \(name) was restarted by another login"
         case .malformedPasswordHash: "a stored password hash is malformed"
         case .schemaTooNew(let found, let supported):
             "the database has schema version \(found), newer than this totpgate knows (\(supported)); upgrade totpgate"

@@ -38,6 +38,9 @@ public struct AccountService {
     public let configuration: AccountConfiguration
     /// Receives every security event; the caller adds the client address and logs it.
     public var audit: (AuditEvent) -> Void
+    /// Where unknown names are throttled like accounts; nil leaves them unthrottled
+    /// (the CLI, which logs nobody in). Share one per process.
+    public var unknownNames: UnknownNameThrottle?
 
     private let hasher: PasswordHasher
     private let cipher: SecretCipher
@@ -77,8 +80,11 @@ public struct AccountService {
     /// count: only a right second factor does that.
     public func login(name: String, password: String, code: String?, now: Int64) throws -> LoginOutcome {
         guard UserName.isValid(name), let user = try store.user(named: name) else {
-            try hasher.verifyUnknownUser(password)
             audit(.loginFailed(user: nil, failure: .unknownUser))
+            if let refusal = try unknownNames?.claim(name, policy: configuration.throttle, now: now) {
+                return .refused(refusal)  // unchecked, as a throttled account's attempt would be
+            }
+            try hasher.verifyUnknownUser(password)
             return .refused(.failed)
         }
         return try attempt(on: user, now: now, refused: LoginOutcome.refused) { claim in
@@ -120,35 +126,37 @@ public struct AccountService {
 
     // MARK: Enrolment and recovery codes
 
-    /// The Key URI of the user's enrolment in progress, for the QR code and
-    /// manual entry; starts one (a new 160-bit secret, sealed in the store)
-    /// when there is none. The same URI comes back until enrolment completes.
-    public func pendingEnrolment(userID: Int64) throws -> KeyURI {
-        var user = try existingUser(id: userID)
+    /// Starts an enrolment for the session that is about to show it: a new
+    /// 160-bit secret, sealed in the store, replacing any earlier pending one.
+    /// Returns the ticket that session keeps (in its cookie: it reveals nothing
+    /// of the secret) to see and confirm this enrolment, and only this one.
+    ///
+    /// One pending secret per login, bound to its session: someone who also
+    /// knows the password cannot read the secret another session is
+    /// enrolling, and a second login makes the first one's enrolment void.
+    public func beginEnrolment(userID: Int64) throws -> String {
+        let user = try existingUser(id: userID)
         guard !user.isEnrolled else { throw AccountError.alreadyEnrolled(user.name) }
-        if user.sealedPendingSecret == nil {
-            let sealed = try cipher.seal(SecretGenerator.generate(), userID: user.id)
-            // When another request stored one first, that one wins: re-read below either way.
-            _ = try store.setPendingSecretIfAbsent(userID: user.id, sealed: sealed)
-            user = try existingUser(id: userID)
-        }
-        guard let pending = user.sealedPendingSecret else {
-            // Enrolment completed meanwhile.
-            throw AccountError.alreadyEnrolled(user.name)
-        }
+        let sealed = try cipher.seal(SecretGenerator.generate(), userID: user.id)
+        guard try store.startEnrolment(userID: user.id, sealed: sealed) else { throw AccountError.alreadyEnrolled(user.name) }
+        return try Self.ticket(for: sealed)
+    }
+
+    /// The Key URI of the enrolment `ticket` names, for the QR code and manual
+    /// entry. Throws when the user enrolled meanwhile or another login replaced it.
+    public func pendingEnrolment(userID: Int64, ticket: String) throws -> KeyURI {
+        let (user, pending) = try enrolment(userID: userID, ticket: ticket)
         return try KeyURI(secret: cipher.open(pending, userID: user.id), account: user.name, issuer: configuration.issuer,
                           algorithm: configuration.algorithm, digits: configuration.digits, period: configuration.period)
     }
 
-    /// Enables the pending secret once `code` proves the app has it; the
-    /// confirmed code counts as used. Returns the recovery codes, to show once.
-    /// A wrong code counts as a failure like any other.
-    public func completeEnrolment(userID: Int64, code: String, now: Int64) throws -> CodeConfirmation {
-        let user = try existingUser(id: userID)
-        guard !user.isEnrolled else { throw AccountError.alreadyEnrolled(user.name) }
-        guard let pending = user.sealedPendingSecret else { throw AccountError.noPendingEnrolment(user.name) }
+    /// Enables the enrolment `ticket` names once `code` proves the app has its
+    /// secret; the confirmed code counts as used, and every other session of
+    /// the user ends. A wrong code counts as a failure like any other.
+    public func completeEnrolment(userID: Int64, ticket: String, code: String, now: Int64) throws -> EnrolmentOutcome {
+        let (user, pending) = try enrolment(userID: userID, ticket: ticket)
         guard let code = Self.submitted(code) else { return .refused(.failed) }
-        return try attempt(on: user, now: now, refused: CodeConfirmation.refused) { claim in
+        return try attempt(on: user, now: now, refused: EnrolmentOutcome.refused) { claim in
             guard let step = try totp(sealed: pending, userID: user.id).verify(code, at: now, window: configuration.window) else {
                 return .refused(failed(claim, user: user, .loginFailed(user: user.name, failure: .code)))
             }
@@ -156,13 +164,30 @@ public struct AccountService {
             guard try store.enrol(userID: user.id, sealedSecret: pending, replacingPending: pending, lastStep: Int64(step),
                                   recoveryCodeHashes: issued.hashes, at: now)
             else {
-                // Another request completed or reset this enrolment meanwhile.
+                // Another request completed or replaced this enrolment meanwhile.
                 return .refused(.failed)
             }
             _ = try store.resetThrottleState(userID: user.id)
             audit(.enrolled(user: user.name))
-            return .confirmed(recoveryCodes: issued.codes)
+            var enrolled = AuthenticatedUser(user)
+            enrolled.sessionGeneration += 1  // as `enrol` did
+            return .enrolled(enrolled, recoveryCodes: issued.codes)
         }
+    }
+
+    /// The user and sealed pending secret of the enrolment `ticket` names.
+    private func enrolment(userID: Int64, ticket: String) throws -> (UserRecord, [UInt8]) {
+        let user = try existingUser(id: userID)
+        guard !user.isEnrolled else { throw AccountError.alreadyEnrolled(user.name) }
+        guard let pending = user.sealedPendingSecret else { throw AccountError.noPendingEnrolment(user.name) }
+        guard ConstantTime.equal(try Self.ticket(for: pending), ticket) else { throw AccountError.enrolmentSuperseded(user.name) }
+        return (user, pending)
+    }
+
+    /// A one-way name for a sealed pending secret (whose random nonce makes it unique).
+    private static func ticket(for sealed: [UInt8]) throws -> String {
+        let digest = try HMAC.authenticationCode(algorithm: .sha256, key: Array("totpgate enrolment ticket".utf8), message: sealed)
+        return Base32.encode(digest.prefix(16))
     }
 
     /// Replaces the user's recovery codes, on proof of a current TOTP code (not

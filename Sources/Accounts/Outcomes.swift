@@ -41,7 +41,16 @@ public enum LoginOutcome: Sendable, Equatable {
     case refused(Refusal)
 }
 
-/// What confirming a code to enrol or to regenerate recovery codes came to.
+/// What confirming the code of an enrolment came to.
+public enum EnrolmentOutcome: Sendable, Equatable {
+    /// Enrolled. Every other session of the user has ended (the generation
+    /// moved on); `user` carries the new one. The recovery codes are to show once.
+    case enrolled(AuthenticatedUser, recoveryCodes: [String])
+    /// Refused.
+    case refused(Refusal)
+}
+
+/// What confirming a code to regenerate recovery codes came to.
 public enum CodeConfirmation: Sendable, Equatable {
     /// Confirmed; here are the new recovery codes, to show this once.
     case confirmed(recoveryCodes: [String])

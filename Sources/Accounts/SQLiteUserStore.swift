@@ -99,11 +99,8 @@ public final class SQLiteUserStore: UserStore {
                            hash, endingSessions ? 1 : 0, userID) == 1
     }
 
-    public func setPendingSecretIfAbsent(userID: Int64, sealed: [UInt8]) throws -> Bool {
-        try connection.run("""
-            UPDATE users SET pending_totp_secret = ?
-            WHERE id = ? AND pending_totp_secret IS NULL AND totp_secret IS NULL
-            """, sealed, userID) == 1
+    public func startEnrolment(userID: Int64, sealed: [UInt8]) throws -> Bool {
+        try connection.run("UPDATE users SET pending_totp_secret = ? WHERE id = ? AND totp_secret IS NULL", sealed, userID) == 1
     }
 
     public func enrol(
@@ -111,12 +108,16 @@ public final class SQLiteUserStore: UserStore {
         recoveryCodeHashes: [[UInt8]], at time: Int64
     ) throws -> Bool {
         try connection.transaction {
-            let set = "UPDATE users SET totp_secret = ?, pending_totp_secret = NULL, enrolled_at = ?, last_step = ? WHERE id = ?"
+            let set = """
+                UPDATE users SET totp_secret = ?, pending_totp_secret = NULL, enrolled_at = ?, last_step = ?,
+                    session_generation = session_generation + ?
+                WHERE id = ?
+                """
             let changed = if let pending {
                 try connection.run(set + " AND totp_secret IS NULL AND pending_totp_secret = ?",
-                                   sealedSecret, time, lastStep, userID, pending)
+                                   sealedSecret, time, lastStep, 1, userID, pending)
             } else {
-                try connection.run(set, sealedSecret, time, lastStep, userID)
+                try connection.run(set, sealedSecret, time, lastStep, 0, userID)
             }
             guard changed == 1 else { return false }
             try replaceRecoveryCodes(userID: userID, hashes: recoveryCodeHashes)

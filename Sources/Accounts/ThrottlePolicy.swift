@@ -59,8 +59,8 @@ public struct ThrottlePolicy: Sendable, Equatable {
         if let until = state.lockedUntil, now < until {
             return .locked(until: until == Self.indefinitely ? nil : until)
         }
-        if let delay = delay(after: state.failures), let last = state.lastFailureAt, now < last + delay {
-            return .throttled(retryAfter: last + delay - now)
+        if let delay = delay(after: state.failures), let last = state.lastFailureAt, now < last.saturatingAdding(delay) {
+            return .throttled(retryAfter: last.saturatingAdding(delay) - now)
         }
         return .allowed
     }
@@ -70,7 +70,7 @@ public struct ThrottlePolicy: Sendable, Equatable {
         let failures = min(state.failures + 1, maximumFailures)
         let lockedUntil: Int64? = switch failures {
         case maximumFailures: Self.indefinitely
-        case lockFrom...: now + lockDuration
+        case lockFrom...: now.saturatingAdding(lockDuration)
         default: nil
         }
         return ThrottleState(failures: failures, lastFailureAt: now, lockedUntil: lockedUntil)
@@ -79,6 +79,16 @@ public struct ThrottlePolicy: Sendable, Equatable {
     /// The wait after `failures` consecutive failures below the lock, if any.
     func delay(after failures: Int) -> Int64? {
         guard failures >= delayFrom, failures < lockFrom else { return nil }
-        return initialDelay << Int64(failures - delayFrom)
+        let (delay, overflow) = initialDelay.multipliedReportingOverflow(by: 1 << Int64(failures - delayFrom))
+        return overflow ? .max : delay
+    }
+}
+
+extension Int64 {
+    /// The sum, or `Int64.max` where it would overflow: settings an operator
+    /// may set very large ("lock forever") must never trap the responder.
+    func saturatingAdding(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }

@@ -64,12 +64,14 @@ public protocol UserStore: AnyObject {
     /// Replaces the password hash; with `endingSessions`, also bumps the session generation.
     func setPasswordHash(userID: Int64, _ hash: String, endingSessions: Bool) throws -> Bool
 
-    /// Stores a pending enrolment secret unless the user already has one or is
-    /// enrolled; false when nothing was stored (the caller re-reads the user).
-    func setPendingSecretIfAbsent(userID: Int64, sealed: [UInt8]) throws -> Bool
+    /// Makes `sealed` the user's pending enrolment secret, replacing any earlier
+    /// one, unless the user is enrolled; false when nothing was stored.
+    func startEnrolment(userID: Int64, sealed: [UInt8]) throws -> Bool
 
     /// Makes `sealedSecret` the user's second factor with fresh recovery codes,
     /// clears any pending secret and sets the last accepted step; atomically.
+    /// Completing a pending enrolment also bumps the session generation,
+    /// ending every other session of the user.
     ///
     /// With `replacingPending`, only if that is still the user's pending secret
     /// and no secret is enrolled (false otherwise, changing nothing).

@@ -10,6 +10,7 @@ public final class Application: Sendable {
     let router: Router<RequestContext>
     private let dataDirectory: DataDirectory
     private let hasher: PasswordHasher
+    private let unknownNames: UnknownNameThrottle
     private let clock: @Sendable () -> Int64
     private let logger: Logger
 
@@ -20,6 +21,7 @@ public final class Application: Sendable {
         self.logger = logger
         dataDirectory = try DataDirectory(path: settings.dataDirectory)
         hasher = try PasswordHasher(parameters: settings.passwordHashing)
+        unknownNames = try UnknownNameThrottle()
         let keys = try SigningKeyFile(dataDirectory: dataDirectory).load()
         let templates = try settings.templatesDirectory.map { try Templates(directory: $0) }
             ?? Templates(sources: EmbeddedTemplates.sources)
@@ -30,6 +32,7 @@ public final class Application: Sendable {
             pages: pages,
             cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
             revocations: SessionRevocations(),
+            hashing: HashingGate(slots: settings.concurrentPasswordHashes),
             settings: settings)
         var router = Router<RequestContext>(securityHeaders: SecurityHeaders(formTargets: settings.allowedRedirectHosts)) {
             error, request in pages.error(error, for: request)
@@ -59,7 +62,9 @@ public final class Application: Sendable {
     private func makeAccountService() throws -> AccountService {
         var configuration = settings.accounts
         configuration.issuer = settings.appName
-        return try AccountService(dataDirectory: dataDirectory, hasher: hasher, configuration: configuration)
+        var accounts = try AccountService(dataDirectory: dataDirectory, hasher: hasher, configuration: configuration)
+        accounts.unknownNames = unknownNames
+        return accounts
     }
 
     /// One thread's request handler: the shared router plus the thread's store connection.

@@ -54,6 +54,9 @@ extension Configuration {
         Key("app-name", default: "`totpgate`") { config, value throws(InvalidValue) in
             config.settings.appName = try appName(value)
         },
+        Key("logo", default: "none") { config, value throws(InvalidValue) in
+            config.settings.logoPath = try logoPath(value)
+        },
         Key("cookie-name", default: "`totpgate`") { config, value throws(InvalidValue) in
             config.settings.cookieName = try cookieName(value)
         },
@@ -71,12 +74,15 @@ extension Configuration {
             config.settings.allowedRedirectHosts.insert(try allowedHost(value))
         },
         Key("throttle-delay", default: "`30` (seconds)") { config, value throws(InvalidValue) in
-            config.settings.accounts.throttle.initialDelay = try integer(value, in: 0...86_400)
+            config.settings.accounts.throttle.initialDelay = try integer(value, in: 0...tenYears)
         },
         Key("lock-duration", default: "`3600` (seconds)") { config, value throws(InvalidValue) in
-            config.settings.accounts.throttle.lockDuration = try integer(value, in: 1...31_536_000)
+            config.settings.accounts.throttle.lockDuration = try integer(value, in: 1...tenYears)
         },
     ]
+
+    /// Ten years is "forever" for a lock; larger values only risk overflow.
+    static let tenYears: Int64 = 10 * 366 * 86_400
 
     /// The key called `name`, or nil.
     public static func key(named name: String) -> Key? {
@@ -129,6 +135,14 @@ extension Configuration {
             throw InvalidValue(reason: "must be at most 64 characters, without a colon")
         }
         return name
+    }
+
+    /// The pages' CSP loads images from their own origin only.
+    private static func logoPath(_ value: String) throws(InvalidValue) -> String {
+        guard value.hasPrefix("/"), !value.hasPrefix("//"), !value.contains("\\") else {
+            throw InvalidValue(reason: "must be a path on this site, e.g. /static/logo.svg")
+        }
+        return try text(value)
     }
 
     private static func cookieName(_ value: String) throws(InvalidValue) -> String {

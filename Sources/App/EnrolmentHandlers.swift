@@ -7,10 +7,13 @@ import Web
 extension Handlers {
     /// `GET /enroll`: the QR code, the secret for manual entry and the code field.
     func enrolmentPage(_ request: Request, _ context: RequestContext) throws -> Response {
-        guard let session = try session(of: request, context, at: .enrolling), let userID = session.userID else {
-            return try redirectAway(request, context)
+        guard let (session, userID, ticket) = try enrolling(request, context) else { return try redirectAway(request, context) }
+        let uri: KeyURI
+        do {
+            uri = try context.accounts.pendingEnrolment(userID: userID, ticket: ticket)
+        } catch let error as AccountError {
+            return try restart(after: error, request, context)
         }
-        let uri = try context.accounts.pendingEnrolment(userID: userID)
         let modules = try QRCode(encoding: uri.description).size + 2 * QRCode.quietZone
         return try page("enroll", title: "Set up two-step verification", session: session,
                         request, context, secret: true, [
@@ -24,41 +27,65 @@ extension Handlers {
     /// `POST /enroll`: a code from the app turns the second factor on; the
     /// answer shows the recovery codes, this once.
     func enrol(_ request: Request, _ context: RequestContext) throws -> Response {
-        let (form, current) = try verifiedForm(request, context)
-        guard let session = current, session.stage == .enrolling, let userID = session.userID else {
-            return try redirectAway(request, context)
+        let (form, _) = try verifiedForm(request, context)
+        guard let (session, userID, ticket) = try enrolling(request, context) else { return try redirectAway(request, context) }
+        let outcome: EnrolmentOutcome
+        do {
+            outcome = try context.accounts.completeEnrolment(userID: userID, ticket: ticket, code: form["code"] ?? "", now: context.now)
+        } catch let error as AccountError {
+            return try restart(after: error, request, context)
         }
-        switch try context.accounts.completeEnrolment(userID: userID, code: form["code"] ?? "", now: context.now) {
-        case .confirmed(let codes):
-            var full = try session.advanced(to: .full, userID: userID, username: session.username,
-                                            generation: session.generation, now: context.now)
+        switch outcome {
+        case .enrolled(let user, let codes):
+            var full = try session.advanced(to: .full, userID: userID, username: user.name,
+                                            generation: user.sessionGeneration, now: context.now)
             full.flash = nil
             full.returnTo = nil
-            return try page("recovery", title: "Save your recovery codes", session: full, isNew: true,
-                            request, context, secret: true, ["codes": codes])
+            return try recoveryCodesPage(codes, replacingOld: false, session: full, isNew: true, request, context)
         case .refused(let refusal):
-            var again = session
-            again.flash = Self.message(for: refusal)
-            return try redirect(to: request.url("/enroll"), with: again, request, context)
+            return try redirect(to: request.url("/enroll"), with: session, telling: refusal, request, context)
         }
     }
 
-    /// `GET /qr`: the pending enrolment's Key URI as a PNG, for the enrolment step only.
+    /// `GET /qr`: the Key URI of this session's enrolment as a PNG, for the enrolment step only.
     func qrImage(_ request: Request, _ context: RequestContext) throws -> Response {
-        guard let session = try session(of: request, context, at: .enrolling), let userID = session.userID else {
-            throw HTTPError(.forbidden, message: "The QR code is only shown while you set up two-step verification.")
+        let forbidden = HTTPError(.forbidden, message: "The QR code is only shown while you set up two-step verification.")
+        guard let (_, userID, ticket) = try enrolling(request, context) else { throw forbidden }
+        let uri: KeyURI
+        do {
+            uri = try context.accounts.pendingEnrolment(userID: userID, ticket: ticket)
+        } catch is AccountError {
+            throw forbidden
         }
-        let uri = try context.accounts.pendingEnrolment(userID: userID)
         var response = Response(headers: ["Content-Type": "image/png"],
                                 body: try QRCode(encoding: uri.description).pngData(scale: settings.qrScale))
         response.forbidCaching()
         return response
     }
 
+    /// The request's enrolling session, its user and its enrolment ticket.
+    private func enrolling(_ request: Request, _ context: RequestContext) throws -> (Session, Int64, String)? {
+        guard let session = try session(of: request, context, at: .enrolling),
+              let userID = session.userID, let ticket = session.enrolment
+        else { return nil }
+        return (session, userID, ticket)
+    }
+
     /// Home for a logged-in session, the start otherwise.
     private func redirectAway(_ request: Request, _ context: RequestContext) throws -> Response {
         let full = try session(of: request, context, at: .full) != nil
         return .redirect(to: request.url(full ? "/home" : "/"))
+    }
+
+    /// Back to the start with a fresh session when this enrolment is over:
+    /// completed, or replaced by a later login (which alone may finish it).
+    private func restart(after error: AccountError, _ request: Request, _ context: RequestContext) throws -> Response {
+        var restart = try Session.anonymous(now: context.now)
+        restart.flash = switch error {
+        case .alreadyEnrolled: "Two-step verification is already on for this account. Please sign in."
+        default: "This set-up was replaced by a newer sign-in. Please sign in again."
+        }
+        return try redirect(to: request.url("/"), with: restart, request, context)
     }
 
     /// `ABCDEFGH…` as `ABCD EFGH …`, the way people type it into an app.

@@ -7,6 +7,7 @@ struct Handlers: Sendable {
     let pages: Pages
     let cookie: SessionCookie
     let revocations: SessionRevocations
+    let hashing: HashingGate
     let settings: Settings
 
     func register(on router: inout Router<RequestContext>) {
@@ -20,6 +21,8 @@ struct Handlers: Sendable {
         router.get("/home") { try home($0, $1) }
         router.get("/logout") { try logout($0, $1, form: nil) }
         router.post("/logout") { try logout($0, $1, form: $0.form()) }
+        router.post("/logout/everywhere") { try logoutEverywhere($0, $1) }
+        router.post("/recovery-codes") { try regenerateRecoveryCodes($0, $1) }
         router.any("/auth") { try auth($0, $1) }
     }
 
@@ -48,6 +51,15 @@ struct Handlers: Sendable {
         var response = Response.redirect(to: location)
         try cookie.store(session, in: &response, for: request, now: context.now)
         return response
+    }
+
+    /// `303` back to `location` to try again, the next page saying why `refusal` happened.
+    func redirect(
+        to location: String, with session: Session, telling refusal: Refusal, _ request: Request, _ context: RequestContext
+    ) throws -> Response {
+        var again = session
+        again.flash = Self.message(for: refusal)
+        return try redirect(to: location, with: again, request, context)
     }
 
     /// A page showing (and so consuming) the session's flash message, with its

@@ -16,7 +16,10 @@ extension Handlers {
         case .enrolling: return .redirect(to: request.url("/enroll"))
         case .anonymous, nil: break
         }
+        // The return address comes from the link that sent the user here, or
+        // from the session when a failed attempt brought them back.
         let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
+            ?? existing?.returnTo
         return try page("login", title: "Sign in", session: existing ?? Session.anonymous(now: context.now),
                         isNew: existing == nil, request, context, ["rd": returnTo ?? ""])
     }
@@ -27,8 +30,10 @@ extension Handlers {
         guard let current else { throw HTTPError(.forbidden) }  // unreachable: the CSRF check needs a session
         var session = current
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
-        let outcome = try context.accounts.login(
-            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"), now: context.now)
+        let outcome = try hashing.run {
+            try context.accounts.login(
+                name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"), now: context.now)
+        }
         return try answer(outcome, session: session, retry: request.url("/"), request, context)
     }
 
@@ -53,29 +58,34 @@ extension Handlers {
     func answer(
         _ outcome: LoginOutcome, session: Session, retry: String, _ request: Request, _ context: RequestContext
     ) throws -> Response {
+        let next: Session.Stage
+        let user: AuthenticatedUser
         switch outcome {
-        case .success(let user):
-            var full = try session.advanced(to: .full, userID: user.id, username: user.name,
-                                            generation: user.sessionGeneration, now: context.now)
-            full.returnTo = nil
-            full.flash = nil
-            return try redirect(to: session.returnTo ?? request.url("/home"), with: full, request, context)
-        case .needsCode(let user):
-            let next = try session.advanced(to: .password, userID: user.id, username: user.name,
-                                            generation: user.sessionGeneration, now: context.now)
-            return try redirect(to: request.url("/login/code"), with: next, request, context)
-        case .needsEnrolment(let user):
-            let next = try session.advanced(to: .enrolling, userID: user.id, username: user.name,
-                                            generation: user.sessionGeneration, now: context.now)
-            return try redirect(to: request.url("/enroll"), with: next, request, context)
+        case .success(let who): (next, user) = (.full, who)
+        case .needsCode(let who): (next, user) = (.password, who)
+        case .needsEnrolment(let who): (next, user) = (.enrolling, who)
         case .refused(let refusal):
-            var again = session
-            again.flash = Self.message(for: refusal)
-            var location = retry
-            if retry == request.url("/"), let returnTo = session.returnTo {
-                location += "?rd=" + PercentEncoding.encode(returnTo)
-            }
-            return try redirect(to: location, with: again, request, context)
+            return try redirect(to: retry, with: session, telling: refusal, request, context)
+        }
+        // A half-done login keeps the generation it began under: if every session
+        // of the user was ended meanwhile (logout everywhere, new password), so is this one.
+        if session.stage != .anonymous, session.generation != user.sessionGeneration {
+            var restart = try Session.anonymous(now: context.now)
+            restart.flash = "Your sign-in was ended. Please sign in again."
+            return try redirect(to: request.url("/"), with: restart, request, context)
+        }
+        var advanced = try session.advanced(to: next, userID: user.id, username: user.name,
+                                            generation: user.sessionGeneration, now: context.now)
+        switch next {
+        case .full:
+            advanced.returnTo = nil
+            advanced.flash = nil
+            return try redirect(to: session.returnTo ?? request.url("/home"), with: advanced, request, context)
+        case .enrolling:
+            advanced.enrolment = try context.accounts.beginEnrolment(userID: user.id)
+            return try redirect(to: request.url("/enroll"), with: advanced, request, context)
+        case .password, .anonymous:
+            return try redirect(to: request.url("/login/code"), with: advanced, request, context)
         }
     }
 

@@ -16,7 +16,15 @@ struct SessionCookie: Sendable {
     func store(_ session: Session, in response: inout Response, for request: Request, now: Int64) throws {
         var session = session
         session.lastSeen = now
-        response.setCookie(cookie(value: try codec.encode(session), maxAge: Int(codec.lifetimes.absolute), for: request))
+        let value: String
+        do {
+            value = try codec.encode(session)
+        } catch SessionCodecError.tooLarge {
+            // Only a return address can make it that long: the user then lands on /home instead.
+            session.returnTo = nil
+            value = try codec.encode(session)
+        }
+        response.setCookie(cookie(value: value, maxAge: Int(codec.lifetimes.absolute), for: request))
     }
 
     /// Deletes the cookie in the browser.

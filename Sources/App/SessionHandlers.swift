@@ -2,23 +2,19 @@ import Accounts
 import OTP
 import Web
 
-/// `/home`, `/logout` and `/auth`: what a signed-in session can do.
+/// `/logout` and `/auth`: ending a session, and checking one for nginx.
 extension Handlers {
-    /// `GET /home`: the welcome page of a fully logged-in session.
-    func home(_ request: Request, _ context: RequestContext) throws -> Response {
-        guard let session = try session(of: request, context, at: .full) else { return .redirect(to: request.url("/")) }
-        return try page("home", title: "Home", session: session, request, context, ["username": session.username])
-    }
-
     /// `GET` or `POST /logout`: ends the session for real (a copy of the
     /// cookie stops working), clears the cookie and goes to the start.
     func logout(_ request: Request, _ context: RequestContext, form: FormFields?) throws -> Response {
+        // HEAD is answered like GET but must change nothing (link checkers, prefetchers).
+        guard request.method != .head else { return .redirect(to: request.url("/")) }
         let session = try session(of: request, context)
         if let form { try CSRF.verify(form, session: session) }
         if let session, let user = AuthenticatedUser(session) {
             let expiresAt = session.issuedAt + settings.lifetimes.absoluteLimit(for: session.stage)
             try context.accounts.logout(user, sessionID: session.id, expiresAt: expiresAt, now: context.now)
-            revocations.forget(session.id)
+            revocations.recordLogout(session.id)
         }
         var response = Response.redirect(to: request.url("/"))
         cookie.clear(in: &response, for: request)

@@ -26,24 +26,32 @@ final class SessionRevocations: Sendable {
     /// Whether `session` (of a user) is still current, asking `accounts` when the cache has no fresh answer.
     func isCurrent(_ session: Session, accounts: AccountService) throws -> Bool {
         guard let userID = session.userID else { return true }  // anonymous: nothing to revoke
-        let now = ContinuousClock.now
-        if let cached = entries.withLock({ $0[session.id] }), now - cached.fetchedAt < Self.timeToLive {
+        let asked = ContinuousClock.now
+        if let cached = entries.withLock({ $0[session.id] }), asked - cached.fetchedAt < Self.timeToLive {
             return cached.isCurrent
         }
         let status = try accounts.sessionStatus(userID: userID, sessionID: session.id)
         let isCurrent = status.map { $0.generation == session.generation && !$0.isRevoked } ?? false
-        entries.withLock { entries in
-            if entries.count >= Self.capacity {
-                entries = entries.filter { now - $0.value.fetchedAt < Self.timeToLive }
-                if entries.count >= Self.capacity { entries.removeAll() }
-            }
-            entries[session.id] = Entry(isCurrent: isCurrent, fetchedAt: now)
-        }
+        store(Entry(isCurrent: isCurrent, fetchedAt: asked), for: session.id)
         return isCurrent
     }
 
-    /// Forgets what is known of a session, so its logout counts at once here.
-    func forget(_ sessionID: String) {
-        _ = entries.withLock { $0.removeValue(forKey: sessionID) }
+    /// Records that this process just logged a session out, so it counts at once
+    /// here, even against a check that read the store before the logout.
+    func recordLogout(_ sessionID: String) {
+        store(Entry(isCurrent: false, fetchedAt: .now), for: sessionID)
+    }
+
+    /// Keeps `entry` unless a newer answer (a logout recorded meanwhile) is there already.
+    private func store(_ entry: Entry, for sessionID: String) {
+        entries.withLock { entries in
+            if let existing = entries[sessionID], existing.fetchedAt > entry.fetchedAt { return }
+            if entries.count >= Self.capacity {
+                let now = ContinuousClock.now
+                entries = entries.filter { now - $0.value.fetchedAt < Self.timeToLive }
+                if entries.count >= Self.capacity { entries.removeAll() }
+            }
+            entries[sessionID] = entry
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Accounts
+import Foundation
 import Crypto
 import Web
 
@@ -20,6 +21,9 @@ public struct Settings: Sendable {
     public var basePath = ""
     /// The name shown in page titles and as the authenticator issuer.
     public var appName = "totpgate"
+    /// An image shown beside ``appName`` on every page: a path on this site
+    /// (the CSP loads images from the page's own origin only), e.g. `/static/logo.svg`.
+    public var logoPath: String?
     public var cookieName = "totpgate"
     public var cookieSecurity = CookieSecurity.auto
     /// The gate needs the cookie on every path of the host; a setting narrows it.
@@ -34,6 +38,9 @@ public struct Settings: Sendable {
     public var accounts = AccountConfiguration()
     /// scrypt cost of new password hashes (OWASP's N=2^15, r=8, p=3 by default).
     public var passwordHashing = PasswordHasher.owaspParameters
+    /// Password hashes computed at once; more logins at that moment get 503.
+    /// One per core leaves the worker threads beyond them for other requests.
+    public var concurrentPasswordHashes = ProcessInfo.processInfo.activeProcessorCount
     /// Pixels per module of the enrolment QR code.
     public var qrScale = 6
 

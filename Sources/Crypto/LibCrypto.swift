@@ -74,6 +74,11 @@ private final class MACTemplates: @unchecked Sendable {
 
 /// Released HMAC contexts kept for re-keying: a short-lived HMAC (one per TOTP
 /// check) then costs a key schedule instead of a dozen allocations and frees.
+///
+/// An idle context still holds the key schedule of its last key until it is
+/// re-keyed. Clearing it on release would cost a quarter of a TOTP check; it
+/// is not done because the process holds those keys in memory anyway while it
+/// works with them, and nothing outside the process can reach the pool.
 private struct ContextPool: ~Copyable {
     /// An `EVP_MAC_CTX` nobody else references; moved between threads only under the lock.
     struct Entry: @unchecked Sendable { let context: OpaquePointer }

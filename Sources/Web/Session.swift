@@ -33,9 +33,13 @@ public struct Session: Sendable, Equatable {
     public var flash: String?
     /// Where to go once fully logged in (a checked local path or allowed URL).
     public var returnTo: String?
+    /// The enrolment this session started (an opaque ticket naming a secret
+    /// kept in the store, never the secret itself).
+    public var enrolment: String?
 
     public init(id: String, stage: Stage, userID: Int64? = nil, username: String = "", generation: Int64 = 0,
-                issuedAt: Int64, lastSeen: Int64? = nil, csrfToken: String, flash: String? = nil, returnTo: String? = nil) {
+                issuedAt: Int64, lastSeen: Int64? = nil, csrfToken: String, flash: String? = nil, returnTo: String? = nil,
+                enrolment: String? = nil) {
         self.id = id
         self.stage = stage
         self.userID = userID
@@ -46,6 +50,7 @@ public struct Session: Sendable, Equatable {
         self.csrfToken = csrfToken
         self.flash = flash
         self.returnTo = returnTo
+        self.enrolment = enrolment
     }
 
     /// A fresh anonymous session with new random id and CSRF token.
@@ -72,8 +77,8 @@ public struct SessionLifetimes: Sendable, Equatable {
     public var absolute: Int64 = 12 * 3600
     public var idle: Int64 = 30 * 60
     public var passwordStep: Int64 = 5 * 60
-    /// Enrolment means fetching a phone and installing an app: more time than typing a code.
-    public var enrolmentStep: Int64 = 15 * 60
+    /// Enrolment is reached with the password alone, so it lives no longer than the password step.
+    public var enrolmentStep: Int64 = 5 * 60
     /// Re-issue the cookie (to move `lastSeen`) at most this often.
     public var renewalInterval: Int64 = 60
 

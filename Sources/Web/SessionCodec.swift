@@ -21,17 +21,28 @@ public struct SessionCodec: Sendable {
             "1", session.id, session.stage.rawValue, session.userID.map(String.init) ?? "", String(session.generation),
             String(session.issuedAt), String(session.lastSeen), session.csrfToken,
             PercentEncoding.encode(session.username), PercentEncoding.encode(session.flash ?? ""),
-            PercentEncoding.encode(session.returnTo ?? ""),
+            // Only '%' and the separator need escaping in a return address: keep it short.
+            PercentEncoding.encode(session.returnTo ?? "", allowing: Self.plainInReturnAddress),
+            session.enrolment ?? "",
         ]
         let signed = keys.current.id + "." + Base64URL.encode(Array(fields.joined(separator: "|").utf8))
         let mac = try HMAC.authenticationCode(algorithm: .sha256, key: keys.current.secret, message: Array(signed.utf8))
-        return signed + "." + Base64URL.encode(mac)
+        let value = signed + "." + Base64URL.encode(mac)
+        guard value.utf8.count <= Self.maximumValueSize else { throw SessionCodecError.tooLarge(value.utf8.count) }
+        return value
     }
+
+    /// The longest cookie value written or read: browsers keep 4,096 bytes per
+    /// cookie, and the web server's response header buffer must hold it too.
+    public static let maximumValueSize = 3500
+
+    /// Characters of a return address left as they are (all of RFC 3986's but `%`, and `|`, the field separator).
+    private static let plainInReturnAddress = "/?#[]@!$&'()*+,;=:"
 
     /// The session in `value` when its MAC verifies and it has not expired at `now`.
     public func decode(_ value: String, now: Int64) -> Session? {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, value.utf8.count <= 4096,
+        guard parts.count == 3, value.utf8.count <= Self.maximumValueSize,
               let key = keys.key(id: parts[0]),
               let mac = Base64URL.decode(parts[2]),
               let expected = try? HMAC.authenticationCode(
@@ -54,7 +65,7 @@ public struct SessionCodec: Sendable {
 
     private static func parse(_ payload: [UInt8]) -> Session? {
         let fields = String(decoding: payload, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
-        guard fields.count == 11, fields[0] == "1",
+        guard fields.count == 12, fields[0] == "1",
               let stage = Session.Stage(rawValue: String(fields[2])),
               let generation = Int64(fields[4]), let issuedAt = Int64(fields[5]), let lastSeen = Int64(fields[6]),
               let username = try? PercentEncoding.decode(fields[8]),
@@ -66,6 +77,13 @@ public struct SessionCodec: Sendable {
         // Empty means absent: an empty flash or return address carries nothing.
         return Session(id: String(fields[1]), stage: stage, userID: userID, username: username, generation: generation,
                        issuedAt: issuedAt, lastSeen: lastSeen, csrfToken: String(fields[7]),
-                       flash: flash.isEmpty ? nil : flash, returnTo: returnTo.isEmpty ? nil : returnTo)
+                       flash: flash.isEmpty ? nil : flash, returnTo: returnTo.isEmpty ? nil : returnTo,
+                       enrolment: fields[11].isEmpty ? nil : String(fields[11]))
     }
+}
+
+/// Why a session could not be written into a cookie.
+public enum SessionCodecError: Error, Equatable {
+    /// The signed value would exceed ``SessionCodec/maximumValueSize`` bytes.
+    case tooLarge(Int)
 }

@@ -49,6 +49,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Name of the session cookie (default: totpgate).")
     var cookieName: String?
 
+    @Option(help: "Image shown beside the name on every page: a path on this site, e.g. /static/logo.svg.")
+    var logo: String?
+
     @Option(help: "When the session cookie is marked Secure (default: auto, when the request came over HTTPS).")
     var cookieSecure: Settings.CookieSecurity?
 
@@ -82,7 +85,7 @@ struct ServeCommand: ParsableCommand {
         if !allowedRedirectHost.isEmpty { configuration.settings.allowedRedirectHosts = [] }
         let options: [(String, (any CustomStringConvertible)?)] = [
             ("socket", socket), ("socket-mode", socketMode), ("socket-group", socketGroup), ("listen", listen),
-            ("threads", threads), ("base-path", basePath), ("www", www), ("app-name", appName),
+            ("threads", threads), ("base-path", basePath), ("www", www), ("app-name", appName), ("logo", logo),
             ("cookie-name", cookieName), ("cookie-secure", cookieSecure?.rawValue), ("cookie-domain", cookieDomain),
             ("cookie-path", cookiePath), ("throttle-delay", throttleDelay), ("lock-duration", lockDuration),
         ] + allowedRedirectHost.map { ("allowed-redirect-host", $0) }
@@ -104,6 +107,11 @@ struct ServeCommand: ParsableCommand {
             endpoint = .tcp(listen)
         } else {
             endpoint = .inherited
+        }
+        if let listen = configuration.listen,
+           !(listen.hasPrefix("127.") || listen.hasPrefix("localhost:") || listen.hasPrefix("[::1]:")) {
+            // FastCGI has no authentication: whoever reaches the port can claim any client address or HTTPS.
+            logger.warning("listening on \(listen), not loopback: only the web server must be able to reach this port")
         }
         let basePath = configuration.settings.basePath
         let responder = try Responder(endpoint: endpoint, threads: configuration.threads, basePath: basePath, logger: logger)

@@ -161,35 +161,63 @@ struct AccountServiceTests {
 
     // MARK: Enrolment
 
-    @Test func enrolmentShowsOnePendingSecretUntilAValidCodeEnablesIt() throws {
+    @Test func anEnrolmentShowsItsSecretUntilAValidCodeEnablesIt() throws {
         let (id, _) = try fixture.addUser(enrolled: false)
-        let uri = try service.pendingEnrolment(userID: id)
-        #expect(try service.pendingEnrolment(userID: id) == uri)
+        let ticket = try service.beginEnrolment(userID: id)
+        let uri = try service.pendingEnrolment(userID: id, ticket: ticket)
+        #expect(try service.pendingEnrolment(userID: id, ticket: ticket) == uri)
         #expect(uri.account == "alice")
         #expect(uri.issuer == "totpgate")
         #expect(uri.secret.count == 20)
+        #expect(!ticket.contains(Base32.encode(uri.secret)))
         let totp = try uri.totp
-        #expect(try service.completeEnrolment(userID: id, code: totp.code(at: t + 300), now: t) == .refused(.failed))
+        #expect(try service.completeEnrolment(userID: id, ticket: ticket, code: totp.code(at: t + 300), now: t) == .refused(.failed))
         let code = try totp.code(at: t)
-        guard case .confirmed(let recoveryCodes) = try service.completeEnrolment(userID: id, code: code, now: t) else {
+        guard case .enrolled(let user, let recoveryCodes) = try service.completeEnrolment(userID: id, ticket: ticket, code: code, now: t) else {
             Issue.record("enrolment with a right code was refused")
             return
         }
         #expect(recoveryCodes.count == 10)
+        #expect(user == AuthenticatedUser(id: id, name: "alice", sessionGeneration: 1))  // other sessions ended
         #expect(fixture.events.events.last == .enrolled(user: "alice"))
         #expect(try failures() == 0)
         // The confirming code is used up; the next one logs in.
         #expect(try service.login(name: "alice", password: "correct horse", code: code, now: t) == .refused(.failed))
         #expect(try service.login(name: "alice", password: "correct horse", code: totp.code(at: t + 30), now: t + 30)
-                == .success(AuthenticatedUser(id: id, name: "alice", sessionGeneration: 0)))
+                == .success(AuthenticatedUser(id: id, name: "alice", sessionGeneration: 1)))
+    }
+
+    /// Two logins with the password (say the user and an attacker who knows it):
+    /// each enrolment has its own secret, and only the latest can be seen or finished.
+    @Test func eachEnrolmentHasItsOwnSecretAndALaterOneVoidsTheEarlier() throws {
+        let (id, _) = try fixture.addUser(enrolled: false)
+        let first = try service.beginEnrolment(userID: id)
+        let firstURI = try service.pendingEnrolment(userID: id, ticket: first)
+        let second = try service.beginEnrolment(userID: id)
+        let secondURI = try service.pendingEnrolment(userID: id, ticket: second)
+        #expect(firstURI.secret != secondURI.secret)
+        #expect(throws: AccountError.enrolmentSuperseded("alice")) { try service.pendingEnrolment(userID: id, ticket: first) }
+        #expect(throws: AccountError.enrolmentSuperseded("alice")) {
+            try service.completeEnrolment(userID: id, ticket: first, code: firstURI.totp.code(at: t), now: t)
+        }
+        guard case .enrolled = try service.completeEnrolment(userID: id, ticket: second, code: secondURI.totp.code(at: t), now: t) else {
+            Issue.record("the latest enrolment was refused")
+            return
+        }
+        // The earlier secret never works.
+        #expect(try service.login(name: "alice", password: "correct horse", code: firstURI.totp.code(at: t + 60), now: t + 60)
+                == .refused(.failed))
     }
 
     @Test func enrolmentStepsRefuseTheWrongState() throws {
         let (enrolled, _) = try fixture.addUser()
         let (fresh, _) = try fixture.addUser("bob", enrolled: false)
-        #expect(throws: AccountError.alreadyEnrolled("alice")) { try service.pendingEnrolment(userID: enrolled) }
-        #expect(throws: AccountError.alreadyEnrolled("alice")) { try service.completeEnrolment(userID: enrolled, code: "123456", now: t) }
-        #expect(throws: AccountError.noPendingEnrolment("bob")) { try service.completeEnrolment(userID: fresh, code: "123456", now: t) }
+        #expect(throws: AccountError.alreadyEnrolled("alice")) { try service.beginEnrolment(userID: enrolled) }
+        #expect(throws: AccountError.alreadyEnrolled("alice")) { try service.pendingEnrolment(userID: enrolled, ticket: "x") }
+        #expect(throws: AccountError.alreadyEnrolled("alice")) {
+            try service.completeEnrolment(userID: enrolled, ticket: "x", code: "123456", now: t)
+        }
+        #expect(throws: AccountError.noPendingEnrolment("bob")) { try service.completeEnrolment(userID: fresh, ticket: "x", code: "123456", now: t) }
         #expect(throws: AccountError.notEnrolled("bob")) { try service.regenerateRecoveryCodes(userID: fresh, code: "123456", now: t) }
     }
 
@@ -379,7 +407,7 @@ struct AccountServiceTests {
         try fixture.addUser("alice")
         let (bob, _) = try fixture.addUser("bob", enrolled: false)
         try fixture.addUser("carol", enrolled: false)
-        _ = try service.pendingEnrolment(userID: bob)
+        _ = try service.beginEnrolment(userID: bob)
         for _ in 0..<5 { _ = try service.login(name: "carol", password: "wrong horse", code: nil, now: t) }
         let users = try service.listUsers(now: t + 10)
         #expect(users == [

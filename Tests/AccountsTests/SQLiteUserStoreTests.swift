@@ -78,10 +78,10 @@ struct SQLiteUserStoreTests {
         #expect(try store.user(id: id)?.sessionGeneration == 1)
     }
 
-    @Test func keepsTheFirstPendingSecretAndEnrolsOnlyThatOne() throws {
+    @Test func aNewEnrolmentReplacesThePendingSecretAndOnlyTheLatestEnrols() throws {
         let id = try store.insertUser(name: "alice", passwordHash: "x", createdAt: Fixture.now)
-        #expect(try store.setPendingSecretIfAbsent(userID: id, sealed: [1]))
-        #expect(try !store.setPendingSecretIfAbsent(userID: id, sealed: [2]))
+        #expect(try store.startEnrolment(userID: id, sealed: [2]))
+        #expect(try store.startEnrolment(userID: id, sealed: [1]))
         #expect(try !store.enrol(userID: id, sealedSecret: [2], replacingPending: [2], lastStep: 5,
                                  recoveryCodeHashes: [], at: Fixture.now))
         #expect(try store.enrol(userID: id, sealedSecret: [1], replacingPending: [1], lastStep: 5,
@@ -92,7 +92,8 @@ struct SQLiteUserStoreTests {
         #expect(user.enrolledAt == Fixture.now)
         #expect(user.lastStep == 5)
         #expect(try store.unusedRecoveryCodeCount(userID: id) == 2)
-        #expect(try !store.setPendingSecretIfAbsent(userID: id, sealed: [3]))
+        #expect(user.sessionGeneration == 1)  // completing an enrolment ended every other session
+        #expect(try !store.startEnrolment(userID: id, sealed: [3]))
     }
 
     @Test func resettingTheSecondFactorClearsItAndEndsSessions() throws {

@@ -57,3 +57,21 @@ struct ThrottlePolicyTests {
         #expect(policy.admission(.clear, now: t) == .allowed)
     }
 }
+
+struct ThrottlePolicyBoundsTests {
+    /// Settings as large as an operator may type them never trap: they saturate to "forever".
+    @Test(arguments: [Int64.max, Int64.max / 2, 1 << 62])
+    func hugeDurationsSaturate(_ huge: Int64) {
+        var policy = ThrottlePolicy()
+        policy.lockDuration = huge
+        policy.initialDelay = huge
+        let now: Int64 = 1_800_000_000
+        var state = ThrottleState.clear
+        for failure in 1...12 {
+            state = policy.afterFailure(state, now: now)
+            let admission = policy.admission(state, now: now + 1)
+            if failure >= policy.delayFrom { #expect(admission != .allowed, "failure \(failure)") }
+        }
+        #expect(state.lockedUntil == ThrottlePolicy.indefinitely || state.lockedUntil! > now)
+    }
+}

@@ -32,6 +32,7 @@ struct ConfigurationTests {
             base-path = /2fa/
             www = /srv/look
             app-name = Big Corp #1
+            logo = /2fa/static/logo.svg
             cookie-name = __Host-gate
             cookie-secure = always
             cookie-domain = .Example.com
@@ -49,6 +50,7 @@ struct ConfigurationTests {
         #expect(configuration.settings.basePath == "/2fa")
         #expect(configuration.settings.templatesDirectory == "/srv/look/templates")
         #expect(configuration.settings.appName == "Big Corp #1")
+        #expect(configuration.settings.logoPath == "/2fa/static/logo.svg")
         #expect(configuration.settings.cookieName == "__Host-gate")
         #expect(configuration.settings.cookieSecurity == .always)
         #expect(configuration.settings.cookieDomain == "example.com")
@@ -91,8 +93,11 @@ struct ConfigurationTests {
         ("cookie-path = /a;b", "t.conf:1: cookie-path = /a;b: must start with / and hold no spaces or ;"),
         ("allowed-redirect-host = *.example.com",
          "t.conf:1: allowed-redirect-host = *.example.com: must be a host name, with a port if not 80 or 443, e.g. app.example.com or app.example.com:8443"),
-        ("throttle-delay = -1", "t.conf:1: throttle-delay = -1: must be a whole number from 0 to 86400"),
-        ("lock-duration = 0", "t.conf:1: lock-duration = 0: must be a whole number from 1 to 31536000"),
+        ("logo = https://cdn.example.com/logo.svg", "t.conf:1: logo = https://cdn.example.com/logo.svg: must be a path on this site, e.g. /static/logo.svg"),
+        ("logo = //cdn.example.com/logo.svg", "t.conf:1: logo = //cdn.example.com/logo.svg: must be a path on this site, e.g. /static/logo.svg"),
+        ("throttle-delay = -1", "t.conf:1: throttle-delay = -1: must be a whole number from 0 to 316224000"),
+        ("lock-duration = 0", "t.conf:1: lock-duration = 0: must be a whole number from 1 to 316224000"),
+        ("lock-duration = 9223372036854775807", "t.conf:1: lock-duration = 9223372036854775807: must be a whole number from 1 to 316224000"),
     ])
     func aBadLineIsOneErrorNamingIt(_ text: String, _ message: String) {
         #expect {

@@ -1,5 +1,6 @@
 import Accounts
 import Foundation
+import QRImage
 import OTP
 import Testing
 import Web
@@ -33,7 +34,7 @@ struct EnrolmentTests {
         #expect(page.text.contains("name=\"code\""))
         #expect(try shownSecret(page).count == 20)
         #expect(page.text.range(of: #"<code>([A-Z2-7]{4} ){7}[A-Z2-7]{4}</code>"#, options: .regularExpression) != nil)
-        #expect(page.text.contains("totpgate (alice)"))
+        #expect(page.text.contains("<span class=\"issuer\">totpgate</span> <span class=\"account\">alice</span>"))
     }
 
     @Test func theSecretStaysOutOfTheCookie() throws {
@@ -56,8 +57,11 @@ struct EnrolmentTests {
         #expect(qr.headers["Content-Type"] == "image/png")
         #expect(qr.headers["Cache-Control"] == "no-store")
         #expect(Array(qr.body.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        let uri = try app.accounts().pendingEnrolment(userID: #require(try browser.session?.userID))
+        let session = try #require(try browser.session)
+        let uri = try app.accounts().pendingEnrolment(userID: #require(session.userID), ticket: #require(session.enrolment))
         #expect(uri.secret == secret)
+        let image = try QRCode(encoding: uri.description).pngData(scale: 6)
+        #expect(qr.body == image)
     }
 
     @Test func confirmingACodeTurnsItOnAndShowsRecoveryCodesOnce() throws {
@@ -102,6 +106,45 @@ struct EnrolmentTests {
         app.clock.advance(30)
         try partial.login()
         #expect(partial.get("/qr").status == .forbidden)
+    }
+
+    /// Someone else with the password logs in during the victim's enrolment:
+    /// each sees a different secret, only the later one can finish, and the
+    /// earlier session is sent back to sign in (a 200 page, never a 500).
+    @Test func twoEnrollingSessionsNeverShareASecret() throws {
+        let app = try TestApp()
+        try app.addUser(enrolled: false)
+        let first = Browser(app)
+        try first.login()
+        let firstSecret = try shownSecret(first.get("/enroll"))
+        let second = Browser(app)
+        try second.login()
+        let secondSecret = try shownSecret(second.get("/enroll"))
+        #expect(firstSecret != secondSecret)
+        #expect(first.get("/enroll").location == "/")
+        #expect(first.get("/qr").status == .forbidden)
+        #expect(first.get("/").text.contains("replaced by a newer sign-in"))
+        let stale = Browser(app)
+        try stale.login()
+        _ = stale.get("/enroll")
+        let victim = Browser(app)
+        try victim.login()
+        let victimSecret = try shownSecret(victim.get("/enroll"))
+        #expect(try stale.post("/enroll", ["code": TOTP(secret: victimSecret).code(at: app.now)]).location == "/")
+        #expect(try victim.post("/enroll", ["code": TOTP(secret: victimSecret).code(at: app.now)]).status == .ok)
+        _ = secondSecret
+    }
+
+    @Test func anOldEnrollingCookieAfterEnrolmentGetsARedirectNotAnError() throws {
+        let app = try TestApp()
+        let browser = try enrolling(app)
+        let old = try #require(browser.cookie)
+        let secret = try shownSecret(browser.get("/enroll"))
+        #expect(try browser.post("/enroll", ["code": TOTP(secret: secret).code(at: app.now)]).status == .ok)
+        let copy = Browser(app)
+        copy.cookie = old
+        #expect(copy.get("/enroll").location == "/")
+        #expect(copy.get("/qr").status == .forbidden)
     }
 
     @Test(arguments: ["ABCDEFGHIJKLMNOP", "ABCDEF", ""])

@@ -211,3 +211,16 @@ def make_stack(tmp_path):
 @pytest.fixture
 def stack(make_stack):
     return make_stack()
+
+
+SCREENSHOTS = Path(os.environ.get("TOTPGATE_SCREENSHOTS", ROOT / ".build" / "screenshots"))
+
+
+@pytest.fixture
+def chrome(tmp_path):
+    """Headless Chromium (chrome.py), quit after the test; screenshots go to
+    $TOTPGATE_SCREENSHOTS, by default .build/screenshots."""
+    from chrome import Chrome  # only the browser tests need Selenium
+    browser = Chrome(tmp_path / "chrome", SCREENSHOTS)
+    yield browser
+    browser.quit()

@@ -99,7 +99,7 @@ def test_every_method_is_gated(gate, upstream, method):
 def test_the_renewed_cookie_reaches_the_browser(gate):
     now = int(time.time())
     # A session last seen 2 minutes ago is due for renewal (every 60 s at most).
-    cookie = sign(gate, ["1", "renewme", "f", "1", "0", str(now - 600), str(now - 120), "csrf", "alice", "", ""])
+    cookie = sign(gate, ["1", "renewme", "f", "1", "0", str(now - 600), str(now - 120), "csrf", "alice", "", "", ""])
     response = gate.fetch("GET", "/private/secret.txt", cookies={"totpgate": cookie})
     assert response.status_code == 200
     renewed = response.headers["Set-Cookie"]

@@ -157,7 +157,7 @@ def test_tampered_and_expired_cookies_are_refused(stack):
     user_id = "1"
 
     def session(issued, seen):
-        return sign(stack, ["1", "sid" + str(issued), "f", user_id, "0", str(issued), str(seen), "csrf", "alice", "", ""])
+        return sign(stack, ["1", "sid" + str(issued), "f", user_id, "0", str(issued), str(seen), "csrf", "alice", "", "", ""])
 
     fresh = session(now - 60, now - 60)
     assert requests.get(stack.url + "/auth", cookies={"totpgate": fresh}, timeout=10).status_code == 200
@@ -240,3 +240,14 @@ def test_the_audit_log_has_events_but_no_secrets(stack):
     assert "audit login-failed user=- reason=unknown-user client=127.0.0.1" in log
     for secret in ("hunter2-but-longer", "wrong-password-here", "hunter2-typed-as-name", SECRET, code):
         assert secret not in log
+
+
+def test_a_2000_byte_return_address_survives_nginx(stack):
+    stack.add_user("alice", secret=SECRET)
+    rd = "/" + "a/" * 999 + "x"
+    browser = stack.browser()
+    failed = browser.login("alice", password="wrong password", rd=rd)
+    assert failed.status_code == 303  # not nginx's 502 "upstream sent too big header"
+    assert f'value="{rd}"' in browser.get("/").text
+    response = browser.login("alice", code=totp(SECRET), rd=rd)
+    assert response.status_code == 303 and response.headers["Location"] == rd

@@ -70,8 +70,8 @@ struct SessionTests {
         Expiry(stage: .full, age: 3600, idle: 30 * 60, valid: false),
         Expiry(stage: .password, age: 5 * 60 - 1, idle: 0, valid: true),
         Expiry(stage: .password, age: 5 * 60, idle: 0, valid: false),
-        Expiry(stage: .enrolling, age: 15 * 60 - 1, idle: 0, valid: true),
-        Expiry(stage: .enrolling, age: 15 * 60, idle: 0, valid: false),
+        Expiry(stage: .enrolling, age: 5 * 60 - 1, idle: 0, valid: true),
+        Expiry(stage: .enrolling, age: 5 * 60, idle: 0, valid: false),
         Expiry(stage: .anonymous, age: 3600, idle: 30 * 60, valid: false),
         Expiry(stage: .anonymous, age: 3600, idle: 60, valid: true),
     ]

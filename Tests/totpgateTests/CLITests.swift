@@ -75,6 +75,12 @@ struct CodeCommandTests {
         ["uri", "--secret", "!!", "--account", "a"],
         ["secret", "--bits", "80"],
         ["nonsense"],
+        ["serve", "--lock-duration", "9223372036854775807"],
+        ["serve", "--throttle-delay", "-1"],
+        ["serve", "--socket", "/tmp/x.sock", "--listen", "127.0.0.1:9000"],
+        ["serve", "--threads", "0"],
+        ["serve", "--socket-mode", "999"],
+        ["serve", "--base-path", "2fa"],
     ])
     func badInputIsOneLineOnStderrAndAFailure(_ arguments: [String]) throws {
         let result = try run(totpgatePath, arguments)

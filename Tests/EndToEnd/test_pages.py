@@ -1,0 +1,201 @@
+"""Issue 7: the pages in a real browser — Debian's headless Chromium through
+Selenium, in front of real nginx and totpgate. The whole journey a person
+takes, with no console error or CSP violation, WCAG AA contrast in both
+colour schemes, labelled fields, visible keyboard focus, and screenshots at
+phone and laptop widths."""
+import re
+import subprocess
+import time
+import urllib.parse
+
+from conftest import SCREENSHOTS, totp, wait_for
+
+PASSWORD = "correct horse battery"
+FAILURE = "Invalid username, password or code"
+PERIOD = 30
+contrast_seen = {}  # (scheme, colour, background) -> (ratio, needed, where), for contrast.txt
+
+
+class Phone:
+    """The authenticator app: codes from oathtool, each of a newer time step
+    than the last one typed, since the server refuses a replayed step."""
+
+    def __init__(self, secret):
+        self.secret = secret
+        self.last_step = None
+
+    def _next_step(self):
+        now = time.time()
+        current = int(now) // PERIOD
+        # The server takes the steps either side of its own; the one before is
+        # safe only early in a step, before the clock moves on past it.
+        earliest = current - 1 if now % PERIOD < PERIOD - 10 else current
+        step = earliest if self.last_step is None else max(self.last_step + 1, earliest)
+        return step if step <= current + 1 else None
+
+    def code(self):
+        wait_for(lambda: self._next_step() is not None, "a fresh TOTP step", timeout=PERIOD + 5)
+        self.last_step = self._next_step()
+        return totp(self.secret, at=self.last_step * PERIOD)
+
+    def wrong_code(self):
+        current = int(time.time()) // PERIOD
+        valid = {totp(self.secret, at=(current + d) * PERIOD) for d in (-1, 0, 1, 2)}
+        return next(code for code in ("000000", "111111", "222222", "333333", "444444") if code not in valid)
+
+
+def check_page(chrome, name, expected_console=(), schemes=("light",)):
+    """What every page must offer: nothing in the console, readable contrast,
+    labelled fields, a visible focus on every control; then its screenshots."""
+    assert chrome.console_problems(expected_console) == [], f"console on {name}"
+    chrome.screenshot(name, schemes)
+    for scheme, found in chrome.accessibility().items():
+        assert found["unlabelled"] == [], f"fields without a label on {name}"
+        for text in found["texts"]:
+            key = (scheme, text["color"], text["background"])
+            contrast_seen.setdefault(key, (text["ratio"], text["needed"], text["what"]))
+            assert text["ratio"] >= text["needed"], f"{name} ({scheme}): {text}"
+        for border in found["borders"]:
+            assert border["ratio"] >= 3, f"{name} ({scheme}): field border {border}"
+    focusable, focused = chrome.tab_through()
+    assert len(focused) >= focusable, f"{name}: Tab reached {len(focused)} of {focusable} controls"
+    for state in focused:
+        assert state["focusVisible"] and state["outlineStyle"] != "none", f"{name}: no focus ring on {state}"
+        assert state["outlineWidth"] >= 2 and state["contrast"] >= 3, f"{name}: faint focus ring on {state}"
+    assert chrome.console_problems(expected_console) == [], f"console on {name}"
+
+
+def sign_in(chrome, stack):
+    chrome.open(stack.url + "/")
+    chrome.type("#username", "alice")
+    chrome.type("#password", PASSWORD, submit=True)
+
+
+def facts(chrome):
+    """The home page's facts, term → value."""
+    terms = [e.text for e in chrome.find_all(".facts dt")]
+    return dict(zip(terms, [e.text for e in chrome.find_all(".facts dd")]))
+
+
+def test_the_whole_journey(stack, chrome):
+    stack.add_user("alice", password=PASSWORD)
+
+    # Sign in: fields a password manager fills, the first one focused.
+    chrome.open(stack.url + "/")
+    chrome.wait_for_path("/")
+    assert chrome.find("#username").get_attribute("autocomplete") == "username"
+    assert chrome.find("#password").get_attribute("autocomplete") == "current-password"
+    assert chrome.driver.switch_to.active_element.get_attribute("id") == "username"
+    check_page(chrome, "login")
+    sign_in(chrome, stack)
+
+    # Enrolment: the secret comes from the QR image the browser shows, as a phone would read it.
+    chrome.wait_for_path("/enroll")
+    assert [e.text for e in chrome.find_all(".steps > li h2")] == [
+        "Install an authenticator app", "Scan this QR code with the app", "Type the code the app shows"]
+    check_page(chrome, "enroll", schemes=("light", "dark"))
+    qr = chrome.workdir / "qr.png"
+    qr.write_bytes(chrome.element_png("img.qr"))
+    uri = subprocess.run(["zbarimg", "--raw", "-q", str(qr)], capture_output=True, text=True, timeout=10,
+                         check=True).stdout.strip()
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)
+    secret = query["secret"][0]
+    assert chrome.find(".secret code").text.replace(" ", "") == secret
+    assert chrome.find(".app-entry").text.split() == ["totpgate", "alice"]
+    code_field = chrome.find("#code")
+    assert (code_field.get_attribute("inputmode"), code_field.get_attribute("autocomplete")) == ("numeric", "one-time-code")
+    phone = Phone(secret)
+    chrome.type("#code", phone.code(), submit=True)
+
+    # The recovery codes, shown once, and the same codes as a text file.
+    chrome.wait_for_heading("Save your recovery codes")
+    codes = [e.text for e in chrome.find_all(".recovery-code")]
+    assert len(codes) == 10 and all(re.fullmatch(r"[0-9a-z]{5}-[0-9a-z]{5}", c) for c in codes)
+    check_page(chrome, "recovery")
+    chrome.click("a[download]")
+    download = chrome.wait_for_download("totpgate-recovery-codes-alice.txt")
+    assert download.splitlines()[-10:] == codes
+    chrome.click(".actions a[href='/home']")
+
+    # Home says who and since when, and counts the codes.
+    chrome.wait_for_path("/home")
+    chrome.wait_for_heading("Welcome, alice")
+    assert facts(chrome)["Recovery codes left"] == "10"
+    assert facts(chrome)["Signed in"].endswith("(just now)")
+    check_page(chrome, "home", schemes=("light", "dark"))
+    chrome.click(".welcome a[href='/logout']")
+    chrome.wait_for_path("/")
+
+    # Again, now with a code: a wrong one first.
+    sign_in(chrome, stack)
+    chrome.wait_for_path("/login/code")
+    check_page(chrome, "code")
+    chrome.type("#code", phone.wrong_code(), submit=True)
+    assert chrome.find("[role=alert]").text == FAILURE
+    assert chrome.find("#code").get_attribute("aria-invalid") == "true"
+    check_page(chrome, "code-error")
+    chrome.type("#code", phone.code(), submit=True)
+    chrome.wait_for_path("/home")
+
+    # New recovery codes on proof of a current code.
+    chrome.type("#code", phone.code(), submit=True)
+    chrome.wait_for_heading("Your new recovery codes")
+    fresh = [e.text for e in chrome.find_all(".recovery-code")]
+    assert len(fresh) == 10 and not set(fresh) & set(codes)
+    chrome.click(".actions a[href='/home']")
+    chrome.wait_for_path("/home")
+    chrome.click(".welcome a[href='/logout']")
+    chrome.wait_for_path("/")
+
+    # A recovery code in place of the phone.
+    sign_in(chrome, stack)
+    chrome.wait_for_path("/login/code")
+    chrome.click("details.other-way summary")
+    chrome.type("#recovery", fresh[0], submit=True)
+    chrome.wait_for_path("/home")
+    assert facts(chrome)["Recovery codes left"] == "9"
+
+    # Signing out of all sessions ends this one too.
+    chrome.click("form[action='/logout/everywhere'] button")
+    chrome.wait_for_path("/")
+    chrome.open(stack.url + "/home")
+    chrome.wait_for_path("/")
+    assert chrome.console_problems() == []
+
+    report = SCREENSHOTS / "contrast.txt"
+    report.write_text("".join(f"{scheme}\t{color}\ton {background}\t{ratio:.2f}:1\t(needs {needed})\t{where}\n"
+                              for (scheme, color, background), (ratio, needed, where) in sorted(contrast_seen.items())))
+
+
+def test_error_pages_look_like_the_rest(stack, chrome):
+    chrome.open(stack.url + "/no/such/page")
+    chrome.wait_for_heading("Page not found")
+    assert chrome.find(".status").text == "Error 404"
+    check_page(chrome, "error-404", expected_console=("status of 404",))
+
+    # A form whose session has gone: the 403 page says what to do.
+    chrome.open(stack.url + "/")
+    chrome.driver.delete_all_cookies()
+    chrome.type("#username", "alice")
+    chrome.type("#password", PASSWORD, submit=True)
+    chrome.wait_for_heading("Not allowed")
+    assert "reload the page" in chrome.find(".lead").text
+    check_page(chrome, "error-403", expected_console=("status of 403",))
+    chrome.click("a.button")
+    chrome.wait_for_path("/")
+    chrome.wait_for_heading("Sign in")
+
+
+def test_a_name_and_logo_from_the_settings(make_stack, chrome):
+    stack = make_stack(serve_args=["--app-name", "Example Co", "--logo", "/static/favicon.svg"])
+    chrome.open(stack.url + "/")
+    assert chrome.find(".brand").text == "Example Co"
+    logo = chrome.find(".brand img.logo")
+    assert chrome.driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", logo)
+    assert chrome.driver.title == "Sign in · Example Co"
+    assert chrome.console_problems() == []
+
+
+def test_a_logo_from_another_site_is_refused(stack):
+    result = stack.totpgate("serve", "--logo", "https://cdn.example/logo.png")
+    assert result.returncode != 0 and "--logo https://cdn.example/logo.png: must be a path on this site" in result.stderr
