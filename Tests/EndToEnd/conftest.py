@@ -123,8 +123,8 @@ class Stack:
 
 
 def terminate(process):
-    """SIGTERM for `process` if it still runs, SIGKILL if it outlives the deadline."""
-    if process.poll() is None:
+    """SIGTERM for `process` if it was started and still runs, SIGKILL if it outlives the deadline."""
+    if process is not None and process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=DEADLINE)

@@ -139,10 +139,18 @@ class TLSStack(Stack):
             return False
 
     def start_responder(self, command):
-        self.log = open(self.workdir / "totpgate.log", "w+")
         self.responder = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(lambda: self.socket.exists() or self.responder.poll() is not None, "the responder's socket")
         assert self.responder.poll() is None, self.output()
+
+    def start(self, *steps):
+        """Runs `steps` in order; if one fails, stops what the others started before raising."""
+        try:
+            for step in steps:
+                step()
+        except BaseException:
+            self.stop()
+            raise
 
 
 class GateStack(TLSStack):
@@ -165,8 +173,6 @@ class GateStack(TLSStack):
         (self.private / "secret.txt").write_text("the protected file\n")
         config = workdir / "totpgate.conf"
         config.write_text(shipped_config(self.data, *settings))
-        # As deploy/totpgate.service starts it.
-        self.start_responder([str(BINARY), "serve", "--config", str(config), "--socket", str(self.socket)])
         site = filled_in(ROOT / "nginx" / "auth-request.conf", {
             "listen 443 ssl;": f"listen 127.0.0.1:{self.port} ssl;",
             "listen [::]:443 ssl;": "",
@@ -183,6 +189,13 @@ class GateStack(TLSStack):
         # The site includes fastcgi_params from nginx's config directory, as in /etc/nginx.
         (self.run / "fastcgi_params").symlink_to("/etc/nginx/fastcgi_params")
         (self.run / "nginx.conf").write_text(NGINX_MAIN.format(run=self.run, site=self.run / "site.conf"))
+        self.log = open(workdir / "totpgate.log", "w+")
+        self.responder = self.nginx = None
+        # The responder as deploy/totpgate.service starts it, then nginx.
+        self.start(lambda: self.start_responder([str(BINARY), "serve", "--config", str(config), "--socket", str(self.socket)]),
+                   self.start_nginx)
+
+    def start_nginx(self):
         self.nginx = subprocess.Popen(
             ["nginx", "-p", str(self.run), "-c", str(self.run / "nginx.conf"), "-e", str(self.run / "error.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -236,8 +249,6 @@ class ApacheStack(TLSStack):
         self.origin = f"https://127.0.0.1:{self.port}"
         self.url = self.origin + "/2fa"
         self.verify = str(tls[0])
-        self.log = open(workdir / "totpgate.log", "w+")
-        self.responder = None
         config = self.shared / "totpgate.conf"
         config.write_text(shipped_config(self.data))
         config.chmod(0o644)
@@ -256,9 +267,6 @@ class ApacheStack(TLSStack):
             modules = APACHE_MODULES + ["fcgid"]
             server_config = f"FcgidIPCDir {self.shared}/fcgid\nFcgidProcessTableFile {self.run}/fcgid_shm"
         else:
-            # As deploy/totpgate.service starts it.
-            self.start_responder([str(BINARY), "serve", "--config", str(config),
-                                  "--socket", str(self.socket), "--socket-group", "www-data"])
             substitutions["unix:/run/totpgate/totpgate.sock|"] = f"unix:{self.socket}|"
             site = filled_in(ROOT / "apache" / "totpgate.conf", substitutions)
             modules = APACHE_MODULES + ["proxy", "proxy_fcgi"]
@@ -268,11 +276,18 @@ class ApacheStack(TLSStack):
             run=self.run, port=self.port, http_port=self.http_port, site=self.run / "site.conf",
             server_config=server_config,
             modules="\n".join(f"LoadModule {name}_module /usr/lib/apache2/modules/mod_{name}.so" for name in modules)))
+        self.log = open(workdir / "totpgate.log", "w+")
+        self.responder = self.apache = None
+        # Under mod_fcgid, Apache starts totpgate; else it runs as deploy/totpgate.service starts it.
+        responder = [str(BINARY), "serve", "--config", str(config), "--socket", str(self.socket), "--socket-group", "www-data"]
+        self.start(*([] if fcgid else [lambda: self.start_responder(responder)]), self.start_apache)
+
+    def start_apache(self):
         self.apache = subprocess.Popen(
             ["/usr/sbin/apache2", "-d", str(self.run), "-f", str(self.run / "apache2.conf"), "-DFOREGROUND"],
             stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(lambda: self.answers() or self.apache.poll() is not None, "apache2")
-        assert self.apache.poll() is None, (self.run / "error.log").read_text()
+        assert self.apache.poll() is None, self.error_log()
 
     def add_user(self, name, **kwargs):
         codes = super().add_user(name, **kwargs)
@@ -288,7 +303,6 @@ class ApacheStack(TLSStack):
 
     def stop(self):
         for process in (self.apache, self.responder):
-            if process is not None:
-                terminate(process)
+            terminate(process)
         self.log.close()
         shutil.rmtree(self.shared, ignore_errors=True)
