@@ -66,10 +66,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/totpgate $(DESTDIR)$(UNITDIR)/totpgate.service
 	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
-## bench: micro-benchmarks beside the Python reference (bench/README.md)
+## bench: totpgate beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)
 bench:
-	scripts/install-deps build bench
-	bench/micro
+	scripts/install-deps build run bench
+	bench/run
 
 ## leak-check: 1,000 QR renders under valgrind; fails on any definitely lost byte
 leak-check:

@@ -18,6 +18,8 @@ public struct PasswordHasher: Sendable {
 
     /// The parameters of new hashes.
     public let parameters: Scrypt
+    /// Where scrypt runs; nil runs it on the calling thread.
+    public var executor: (any ScryptExecutor)?
     /// A hash of no password with the same parameters: verifying against it
     /// costs what a real verification costs, for users that do not exist.
     let dummyHash: String
@@ -32,15 +34,14 @@ public struct PasswordHasher: Sendable {
     /// The stored form of `password`, with a fresh random salt.
     public func hash(_ password: String) throws -> String {
         let salt = try SecureRandom.bytes(count: Self.saltSize)
-        let hash = try parameters.derive(password: Self.bytes(of: password), salt: salt, length: Self.hashSize)
+        let hash = try derive(parameters, password: password, salt: salt, length: Self.hashSize)
         return Self.encode(parameters: parameters, salt: salt, hash: hash)
     }
 
     /// Whether `password` matches `stored`, compared in constant time.
     public func verify(_ password: String, against stored: String) throws -> Bool {
         let decoded = try Self.decode(stored)
-        let hash = try decoded.parameters.derive(password: Self.bytes(of: password), salt: decoded.salt,
-                                                 length: decoded.hash.count)
+        let hash = try derive(decoded.parameters, password: password, salt: decoded.salt, length: decoded.hash.count)
         return ConstantTime.equal(hash, decoded.hash)
     }
 
@@ -55,6 +56,14 @@ public struct PasswordHasher: Sendable {
     public func needsRehash(_ stored: String) -> Bool {
         guard let decoded = try? Self.decode(stored) else { return true }
         return decoded.parameters != parameters || decoded.salt.count != Self.saltSize || decoded.hash.count != Self.hashSize
+    }
+
+    private func derive(_ parameters: Scrypt, password: String, salt: [UInt8], length: Int) throws -> [UInt8] {
+        let passwordBytes = Self.bytes(of: password)
+        let work: @Sendable () throws -> [UInt8] = {
+            try parameters.derive(password: passwordBytes, salt: salt, length: length)
+        }
+        return try executor?.derive(work) ?? work()
     }
 
     private static func bytes(of password: String) -> [UInt8] {
@@ -90,4 +99,12 @@ public struct PasswordHasher: Sendable {
         let padded = text + String(repeating: "=", count: (4 - text.count % 4) % 4)
         return Data(base64Encoded: String(padded)).map(Array.init)
     }
+}
+
+/// Where password hashing runs. A server hands scrypt (tens of milliseconds of
+/// CPU and 32 MiB each) to a few low-priority threads, so logins never take
+/// the CPU or the threads that cheap requests need.
+public protocol ScryptExecutor: Sendable {
+    /// Runs `work` and returns its result, or throws when it cannot take it now.
+    func derive(_ work: @escaping @Sendable () throws -> [UInt8]) throws -> [UInt8]
 }

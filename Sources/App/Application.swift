@@ -20,7 +20,9 @@ public final class Application: Sendable {
         self.clock = clock
         self.logger = logger
         dataDirectory = try DataDirectory(path: settings.dataDirectory)
-        hasher = try PasswordHasher(parameters: settings.passwordHashing)
+        var hasher = try PasswordHasher(parameters: settings.passwordHashing)
+        hasher.executor = HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.concurrentPasswordHashes * 2)
+        self.hasher = hasher
         unknownNames = try UnknownNameThrottle()
         let keys = try SigningKeyFile(dataDirectory: dataDirectory).load()
         let templates = try settings.templatesDirectory.map { try Templates(directory: $0) }
@@ -32,7 +34,6 @@ public final class Application: Sendable {
             pages: pages,
             cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
             revocations: SessionRevocations(),
-            hashing: HashingGate(slots: settings.concurrentPasswordHashes),
             settings: settings)
         var router = Router<RequestContext>(securityHeaders: SecurityHeaders(formTargets: settings.allowedRedirectHosts)) {
             error, request in pages.error(error, for: request)

@@ -7,7 +7,6 @@ struct Handlers: Sendable {
     let pages: Pages
     let cookie: SessionCookie
     let revocations: SessionRevocations
-    let hashing: HashingGate
     let settings: Settings
 
     func register(on router: inout Router<RequestContext>) {

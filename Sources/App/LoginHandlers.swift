@@ -30,10 +30,8 @@ extension Handlers {
         guard let current else { throw HTTPError(.forbidden) }  // unreachable: the CSRF check needs a session
         var session = current
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
-        let outcome = try hashing.run {
-            try context.accounts.login(
-                name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"), now: context.now)
-        }
+        let outcome = try context.accounts.login(
+            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"), now: context.now)
         return try answer(outcome, session: session, retry: request.url("/"), request, context)
     }
 

@@ -38,8 +38,8 @@ public struct Settings: Sendable {
     public var accounts = AccountConfiguration()
     /// scrypt cost of new password hashes (OWASP's N=2^15, r=8, p=3 by default).
     public var passwordHashing = PasswordHasher.owaspParameters
-    /// Password hashes computed at once; more logins at that moment get 503.
-    /// One per core leaves the worker threads beyond them for other requests.
+    /// Password hashes computed at once, on low-priority threads of their own;
+    /// twice as many logins may wait, more at that moment get 503.
     public var concurrentPasswordHashes = ProcessInfo.processInfo.activeProcessorCount
     /// Pixels per module of the enrolment QR code.
     public var qrScale = 6

@@ -2,29 +2,42 @@
 public enum CookieParser {
     /// Name/value pairs of `header`; malformed pairs are skipped, surrounding
     /// quotes removed, and the first of a repeated name wins.
+    ///
+    /// Works on the header's bytes: every byte a cookie may hold is ASCII, and
+    /// walking `Character`s (grapheme clusters) cost most of a `/auth` request.
     public static func parse(_ header: String) -> [String: String] {
         var cookies: [String: String] = [:]
-        for pair in header.split(separator: ";") {
-            guard let equals = pair.firstIndex(of: "=") else { continue }
-            let name = pair[..<equals].trimmingSpaces()
-            var value = pair[pair.index(after: equals)...].trimmingSpaces()
-            if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
+        for pair in header.utf8.split(separator: UInt8(ascii: ";")) {
+            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = trimmingSpaces(pair[..<equals])
+            var value = trimmingSpaces(pair[pair.index(after: equals)...])
+            if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                value = value.dropFirst().dropLast()
+            }
             guard !name.isEmpty, name.allSatisfy(isTokenCharacter), value.allSatisfy(isCookieOctet) else { continue }
-            if cookies[String(name)] == nil { cookies[String(name)] = String(value) }
+            let key = String(decoding: name, as: UTF8.self)
+            if cookies[key] == nil { cookies[key] = String(decoding: value, as: UTF8.self) }
         }
         return cookies
     }
 
     /// RFC 6265 cookie-octet: visible ASCII except `"`, `,`, `;` and `\`.
-    static func isCookieOctet(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue else { return false }
-        return ascii >= 0x21 && ascii <= 0x7E && ascii != 0x22 && ascii != 0x2C && ascii != 0x3B && ascii != 0x5C
+    static func isCookieOctet(_ byte: UInt8) -> Bool {
+        byte >= 0x21 && byte <= 0x7E && byte != 0x22 && byte != 0x2C && byte != 0x3B && byte != 0x5C
     }
 
     /// RFC 7230 token character, what a cookie name may hold.
-    static func isTokenCharacter(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue, ascii > 0x20, ascii < 0x7F else { return false }
-        return !"()<>@,;:\\\"/[]?={}".utf8.contains(ascii)
+    static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains(byte)
+    }
+
+    /// `bytes` without leading and trailing spaces and tabs (HTTP's OWS).
+    private static func trimmingSpaces(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return bytes[bytes.endIndex...]
+        }
+        return bytes[first...last]
     }
 }
 
@@ -60,7 +73,7 @@ public struct SetCookie: Sendable, Equatable {
 
     /// Whether `name` may name a cookie: an RFC 7230 token.
     public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.allSatisfy(CookieParser.isTokenCharacter)
+        !name.isEmpty && name.utf8.allSatisfy(CookieParser.isTokenCharacter)
     }
 
     /// Whether `path` may be a `Path` attribute: it starts with `/` and holds

@@ -41,7 +41,7 @@ public struct SessionCodec: Sendable {
 
     /// The session in `value` when its MAC verifies and it has not expired at `now`.
     public func decode(_ value: String, now: Int64) -> Session? {
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        let parts = Self.fields(of: value, separatedBy: ".")
         guard parts.count == 3, value.utf8.count <= Self.maximumValueSize,
               let key = keys.key(id: parts[0]),
               let mac = Base64URL.decode(parts[2]),
@@ -63,8 +63,15 @@ public struct SessionCodec: Sendable {
         now - session.lastSeen >= lifetimes.renewalInterval
     }
 
+    /// `text` split at every `separator`, empty fields kept. Splits the UTF-8
+    /// bytes: splitting Characters cost a quarter of a GET /auth, and every
+    /// byte of a valid cookie value and payload is ASCII anyway.
+    private static func fields(of text: String, separatedBy separator: Unicode.Scalar) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: separator), omittingEmptySubsequences: false).map(Substring.init)
+    }
+
     private static func parse(_ payload: [UInt8]) -> Session? {
-        let fields = String(decoding: payload, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
+        let fields = fields(of: String(decoding: payload, as: UTF8.self), separatedBy: "|")
         guard fields.count == 12, fields[0] == "1",
               let stage = Session.Stage(rawValue: String(fields[2])),
               let generation = Int64(fields[4]), let issuedAt = Int64(fields[5]), let lastSeen = Int64(fields[6]),

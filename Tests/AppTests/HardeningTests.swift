@@ -1,31 +1,46 @@
 import Accounts
+import Dispatch
 import Foundation
+import Glibc
 import Synchronization
 import Testing
 import Web
 @testable import App
 
-struct HashingGateTests {
-    @Test func refusesBeyondItsSlotsWith503AndFreesThem() throws {
-        let gate = HashingGate(slots: 1)
-        let inner = try gate.run { () throws -> Int in
-            do {
-                _ = try gate.run { 0 }
-                return 0
-            } catch let error as HTTPError {
-                #expect(error.headers["Retry-After"] == "1")
-                return error.status.code
-            }
-        }
-        #expect(inner == 503)
-        #expect(try gate.run { 7 } == 7)  // the slot came back
+struct HashingPoolTests {
+    @Test func runsTheWorkAtLowPriorityAndReturnsItsResult() throws {
+        let pool = HashingPool(slots: 1, waiting: 0)
+        let niceness = try pool.derive { [UInt8(truncatingIfNeeded: getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0))] }
+        #expect(niceness == [UInt8(HashingPool.niceness)])
+        struct Boom: Error {}
+        #expect(throws: Boom.self) { try pool.derive { throw Boom() } }
+        #expect(try pool.derive { [7] } == [7])  // the slot came back after the error
     }
 
-    @Test func anErrorInTheBodyFreesTheSlot() throws {
-        struct Boom: Error {}
-        let gate = HashingGate(slots: 1)
-        #expect(throws: Boom.self) { try gate.run { throw Boom() } }
-        #expect(try gate.run { 1 } == 1)
+    @Test func aLoginBeyondTheSlotsAndQueueGets503() throws {
+        let pool = HashingPool(slots: 1, waiting: 0)
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? pool.derive {
+                started.signal()
+                release.wait()
+                return [1]
+            }
+            finished.signal()
+        }
+        started.wait()
+        do {
+            _ = try pool.derive { [2] }
+            Issue.record("a second hash was admitted beyond the pool's capacity")
+        } catch let error as HTTPError {
+            #expect(error.status == .serviceUnavailable)
+            #expect(error.headers["Retry-After"] == "1")
+        }
+        release.signal()
+        finished.wait()
+        #expect(try pool.derive { [3] } == [3])
     }
 }
 
