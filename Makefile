@@ -2,7 +2,21 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/totpgate
 
-.PHONY: build release test run bench leak-check clean
+# Where `make install` puts things (DESTDIR for packaging).
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+BINDIR := $(PREFIX)/bin
+SHAREDIR := $(PREFIX)/share/totpgate
+DOCDIR := $(PREFIX)/share/doc/totpgate
+# The binary `make install` installs: by default a release build, made first
+# with the Swift runtime linked in, so it runs on its own.
+INSTALL_BIN ?= .build-install/release/totpgate
+# The shipped files name the default places; installing elsewhere rewrites them.
+PLACES := sed -e 's|/usr/local/bin/totpgate|$(BINDIR)/totpgate|g' -e 's|/usr/local/share/doc/totpgate|$(DOCDIR)|g' \
+	-e 's|/usr/local/share/totpgate|$(SHAREDIR)|g' -e 's|/etc/totpgate/|$(SYSCONFDIR)/totpgate/|g'
+
+.PHONY: build release test run bench leak-check clean install install-build uninstall
 
 ## build: debug build of everything
 build:
@@ -26,6 +40,31 @@ run:
 	scripts/install-deps build run
 	$(SWIFT) build -c release --product totpgate
 	scripts/run
+
+## install: release build, then binary, stylesheet, templates, config (kept if present), systemd unit and examples (PREFIX, DESTDIR)
+install: $(if $(filter .build-install/%,$(INSTALL_BIN)),install-build)
+	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/totpgate
+	install -d $(DESTDIR)$(SHAREDIR)/static $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 www/static/* $(DESTDIR)$(SHAREDIR)/static/
+	install -m 0644 www/templates/*.mustache $(DESTDIR)$(SHAREDIR)/templates/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	$(PLACES) deploy/totpgate.service | install -D -m 0644 /dev/stdin $(DESTDIR)$(UNITDIR)/totpgate.service
+	$(PLACES) deploy/totpgate-spawn-fcgi | install -m 0755 /dev/stdin $(DESTDIR)$(DOCDIR)/examples/totpgate-spawn-fcgi
+	for example in nginx/auth-request.conf apache/totpgate.conf apache/totpgate-fcgid.conf; do \
+	  $(PLACES) $$example | install -m 0644 /dev/stdin $(DESTDIR)$(DOCDIR)/examples/$$(dirname $$example)-$$(basename $$example) || exit 1; \
+	done
+	@# An edited config survives a reinstall: the shipped one goes only where there is none.
+	test -e $(DESTDIR)$(SYSCONFDIR)/totpgate/totpgate.conf || \
+	  $(PLACES) deploy/totpgate.conf | install -D -m 0644 /dev/stdin $(DESTDIR)$(SYSCONFDIR)/totpgate/totpgate.conf
+
+install-build:
+	scripts/install-deps build
+	$(SWIFT) build -c release --product totpgate --static-swift-stdlib --scratch-path .build-install
+
+## uninstall: remove what install put in place, except the config and the data
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/totpgate $(DESTDIR)$(UNITDIR)/totpgate.service
+	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
 ## bench: totpgate beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)
 bench:

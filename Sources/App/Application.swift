@@ -36,11 +36,18 @@ public final class Application: Sendable {
             revocations: SessionRevocations(),
             enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep)),
             settings: settings)
-        var router = Router<RequestContext> { error, request in pages.error(error, for: request) }
+        var router = Router<RequestContext>(securityHeaders: SecurityHeaders(formTargets: settings.allowedRedirectHosts)) {
+            error, request in pages.error(error, for: request)
+        }
         handlers.register(on: &router)
         self.router = router
         // Opens the database once now, so a broken store stops the start rather than the first request.
         _ = try makeAccountService()
+    }
+
+    /// The account store, for the start-up log line.
+    public var storeDescription: String {
+        "SQLite \(URL(fileURLWithPath: dataDirectory.path(of: SQLiteUserStore.fileName)).standardizedFileURL.path)"
     }
 
     /// Templates every deployment must provide (a `--www` override included).

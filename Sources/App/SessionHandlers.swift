@@ -1,4 +1,5 @@
 import Accounts
+import OTP
 import Web
 
 /// `/logout` and `/auth`: ending a session, and checking one for nginx.
@@ -20,17 +21,36 @@ extension Handlers {
         return response
     }
 
-    /// `GET /auth`, for nginx `auth_request`: 200 with `X-Auth-User` for a
-    /// fully logged-in session, 401 otherwise; never a body. Renews an
-    /// idle-expiring cookie through `Set-Cookie`.
+    /// `/auth`, for nginx `auth_request`: 200 with `X-Auth-User` for a fully
+    /// logged-in session, 401 otherwise; never a body. Any method gets the same
+    /// answer, since the subrequest keeps the guarded request's method.
+    /// Renews an idle-expiring cookie through `Set-Cookie`; a 401 names in
+    /// `X-Auth-Return-To` where the login should lead back to.
     func auth(_ request: Request, _ context: RequestContext) throws -> Response {
         guard let session = try session(of: request, context, at: .full) else {
-            return Response(status: .unauthorized)
+            var response = Response(status: .unauthorized)
+            if let returnTo = guardedAddress(of: request) {
+                response.headers.add("X-Auth-Return-To", PercentEncoding.encode(returnTo))
+            }
+            return response
         }
         var response = Response(status: .ok, headers: ["X-Auth-User": session.username])
         if cookie.codec.needsRenewal(session, now: context.now) {
             try cookie.store(session, in: &response, for: request, now: context.now)
         }
         return response
+    }
+
+    /// The URL of the request `auth_request` guards (its `REQUEST_URI`, which
+    /// the subrequest keeps), as the login page takes it for `rd`: absolute when
+    /// its host is one `rd` may name, so a login on another host leads back
+    /// here; a local path otherwise. Nil when it would not pass as `rd`.
+    func guardedAddress(of request: Request) -> String? {
+        var address = request.originalURI
+        if let host = request.headers["host"].flatMap(ReturnAddress.allowedHost),
+           settings.allowedRedirectHosts.contains(host) {
+            address = (request.isHTTPS ? "https://" : "http://") + host + address
+        }
+        return ReturnAddress.validated(address, allowedHosts: settings.allowedRedirectHosts)
     }
 }

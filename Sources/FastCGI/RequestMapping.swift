@@ -7,6 +7,8 @@ import Web
 /// (Apache), else `REQUEST_URI`'s path. The configured mount point is then
 /// taken off; with none configured, a server that splits the path
 /// (`SCRIPT_NAME=/2fa`, `PATH_INFO=/login`) mounts the app at `SCRIPT_NAME`.
+/// A parameter sent twice counts with its last value, the one a later
+/// `fastcgi_param` line set.
 public struct RequestMapping: Sendable {
     /// The configured mount point: `""` or a path like `/2fa` (no trailing slash).
     public let basePath: String
@@ -72,6 +74,16 @@ public struct RequestMapping: Sendable {
         let rest = path.dropFirst(base.count)
         if rest.isEmpty { return "/" }
         return rest.hasPrefix("/") ? String(rest) : ""
+    }
+
+    /// The body length `CONTENT_LENGTH` declares: 0 when absent or empty (nginx's
+    /// `fastcgi_param CONTENT_LENGTH ""` in an `auth_request` location, which
+    /// passes no body), nil when it is not a number.
+    public static func declaredBodyLength(in parameters: [(name: String, value: String)]) -> Int? {
+        let declared = parameters.last { $0.name == "CONTENT_LENGTH" }?.value ?? ""
+        if declared.isEmpty { return 0 }
+        guard let length = Int(declared), length >= 0 else { return nil }
+        return length
     }
 
     /// `USER_AGENT` → `user-agent`.

@@ -105,13 +105,7 @@ public final class Responder: Sendable {
 
     private func respond(connection: FastCGIConnection, handler: Handler) -> Response {
         let parameters = connection.parameters()
-        let declaredLength = parameters.first { $0.name == "CONTENT_LENGTH" }?.value ?? ""
-        let length: Int
-        if declaredLength.isEmpty {
-            length = 0
-        } else if let value = Int(declaredLength), value >= 0 {
-            length = value
-        } else {
+        guard let length = RequestMapping.declaredBodyLength(in: parameters) else {
             return errorResponse(.badRequest, parameters: parameters, handler: handler)
         }
         guard length <= Self.maximumBodySize else {

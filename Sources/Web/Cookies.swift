@@ -71,6 +71,23 @@ public struct SetCookie: Sendable, Equatable {
         self.sameSite = sameSite
     }
 
+    /// Whether `name` may name a cookie: an RFC 7230 token.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy(CookieParser.isTokenCharacter)
+    }
+
+    /// Whether `path` may be a `Path` attribute: it starts with `/` and holds
+    /// visible ASCII other than `;`, which would end the attribute.
+    public static func isValidPath(_ path: String) -> Bool {
+        path.hasPrefix("/") && path.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != ";" }
+    }
+
+    /// Whether `domain` may be a `Domain` attribute: a DNS name, without the
+    /// leading dot RFC 6265 ignores anyway.
+    public static func isValidDomain(_ domain: String) -> Bool {
+        ReturnAddress.isDNSName(Substring(domain))
+    }
+
     /// The header value, e.g. `sid=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Lax`.
     public var headerValue: String {
         var parts = ["\(name)=\(value)", "Path=\(path)"]

@@ -17,6 +17,34 @@ public enum ReturnAddress {
         return candidate
     }
 
+    /// `text` in the form allowed hosts are compared in, lower-cased: a DNS name
+    /// (letters, digits, dots, hyphens) with an optional port 1-65535, such as
+    /// `app.example.com` or `app.example.com:8443`; nil for anything else.
+    /// Being that narrow, it is also safe to name in a `Content-Security-Policy`.
+    public static func allowedHost(_ text: String) -> String? {
+        let lower = text.lowercased()
+        let parts = lower.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let name = parts.first, isDNSName(name) else { return nil }
+        if parts.count == 2 {
+            let port = parts[1]
+            guard !port.hasPrefix("0"), port.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+                  let number = Int(port), (1...65535).contains(number)
+            else { return nil }
+        }
+        return lower
+    }
+
+    private static let dnsCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-".utf8)
+
+    /// Letters, digits and hyphens in dot-separated labels of 1-63 characters.
+    static func isDNSName(_ name: Substring) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= 253 else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.utf8.allSatisfy { dnsCharacters.contains($0) }
+        }
+    }
+
     /// The lower-cased host (with port) of an `http://` or `https://` URL without user info.
     private static func host(ofAbsolute url: String) -> String? {
         let lower = url.lowercased()

@@ -9,17 +9,33 @@ public struct Router<Context>: Sendable {
     /// Turns an error into the page the client sees.
     public typealias ErrorRenderer = @Sendable (HTTPError, Request) -> Response
 
-    private var routes: [String: [HTTPMethod: Handler]] = [:]
+    /// The handlers of one path.
+    private struct Route {
+        var byMethod: [HTTPMethod: Handler] = [:]
+        /// Answers the methods `byMethod` does not name.
+        var anyMethod: Handler?
+    }
+
+    private var routes: [String: Route] = [:]
+    private let securityHeaders: SecurityHeaders
     private let renderError: ErrorRenderer
 
-    /// An empty router; `renderError` draws every error page.
-    public init(renderError: @escaping ErrorRenderer) {
+    /// An empty router; `securityHeaders` go on every answer, `renderError` draws every error page.
+    public init(securityHeaders: SecurityHeaders = SecurityHeaders(), renderError: @escaping ErrorRenderer) {
+        self.securityHeaders = securityHeaders
         self.renderError = renderError
     }
 
     /// Routes `method` on `path` (exact match) to `handler`.
     public mutating func on(_ method: HTTPMethod, _ path: String, _ handler: @escaping Handler) {
-        routes[path, default: [:]][method] = handler
+        routes[path, default: Route()].byMethod[method] = handler
+    }
+
+    /// Routes every method on `path` that no other route of the path names, for
+    /// endpoints that answer whatever they are asked with: nginx's
+    /// `auth_request` subrequest keeps the method of the request it guards.
+    public mutating func any(_ path: String, _ handler: @escaping Handler) {
+        routes[path, default: Route()].anyMethod = handler
     }
 
     /// Routes GET (and so HEAD) on `path`.
@@ -60,16 +76,16 @@ public struct Router<Context>: Sendable {
             response.headers.replace("Content-Length", String(response.body.count))
             response.body = []
         }
-        SecurityHeaders.apply(to: &response)
+        securityHeaders.apply(to: &response)
         return response
     }
 
     private func dispatch(_ request: Request, _ context: Context) throws -> Response {
-        guard let handlers = routes[request.path] else { throw HTTPError(.notFound, message: "There is no page here.") }
+        guard let route = routes[request.path] else { throw HTTPError(.notFound, message: "There is no page here.") }
         let method = request.method == .head ? .get : request.method
-        guard let handler = handlers[method] else {
-            var allowed = handlers.keys.map(\.rawValue)
-            if handlers[.get] != nil { allowed.append("HEAD") }
+        guard let handler = route.byMethod[method] ?? route.anyMethod else {
+            var allowed = route.byMethod.keys.map(\.rawValue)
+            if route.byMethod[.get] != nil { allowed.append("HEAD") }
             throw HTTPError(.methodNotAllowed, message: "This page does not accept \(request.method).",
                             headers: ["Allow": allowed.sorted().joined(separator: ", ")])
         }

@@ -1,19 +1,36 @@
 /// Headers every page of totpgate carries.
-public enum SecurityHeaders {
-    /// Same-origin resources only: no inline script or style, no framing, forms post home.
-    public static let contentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+public struct SecurityHeaders: Sendable {
+    /// Hosts besides this one that a form here may lead to, in the policy's order.
+    public let formTargets: [String]
 
-    static let fields: [(String, String)] = [
-        ("Content-Security-Policy", contentSecurityPolicy),
-        ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "no-referrer"),
-        ("X-Content-Type-Options", "nosniff"),
-    ]
+    /// Headers whose CSP lets forms lead to this site and to `formTargets`:
+    /// hosts (`app.example.com`, `app.example.com:8443`) in the form
+    /// ``ReturnAddress/allowedHost(_:)`` gives them.
+    ///
+    /// Browsers apply `form-action` to the redirects that follow a form POST as
+    /// well, so the login form's `303` to a return address on another host needs
+    /// that host listed; a scheme-less host source matches the page's own scheme
+    /// and its upgrade to HTTPS, never a downgrade.
+    public init(formTargets: Set<String> = []) {
+        self.formTargets = formTargets.sorted()
+    }
+
+    /// Same-origin resources only: no inline script or style, no framing,
+    /// forms post home (or on to an allowed return host).
+    public var contentSecurityPolicy: String {
+        let formAction = (["'self'"] + formTargets).joined(separator: " ")
+        return "default-src 'none'; style-src 'self'; img-src 'self'; form-action \(formAction); frame-ancestors 'none'; base-uri 'none'"
+    }
 
     /// Adds the security headers a handler has not set itself.
-    public static func apply(to response: inout Response) {
+    public func apply(to response: inout Response) {
+        let fields = [
+            ("Content-Security-Policy", contentSecurityPolicy),
+            ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", "no-referrer"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Cache-Control", "no-cache"),
+        ]
         for (name, value) in fields { response.headers.addIfAbsent(name, value) }
-        response.headers.addIfAbsent("Cache-Control", "no-cache")
     }
 }

@@ -16,7 +16,7 @@ struct KeygenCommand: ParsableCommand {
     @OptionGroup var data: DataDirectoryOptions
 
     func run() throws {
-        let file = SigningKeyFile(dataDirectory: try DataDirectory(path: data.path))
+        let file = SigningKeyFile(dataDirectory: try data.dataDirectory())
         let ring = try file.rotate()
         print("signing key \(ring.current.id) written to \(file.path) (\(ring.keys.count) key(s) in the ring)")
     }

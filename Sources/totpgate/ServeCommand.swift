@@ -14,6 +14,9 @@ struct ServeCommand: ParsableCommand {
             Listens on a unix socket (--socket), a TCP address (--listen), or, with neither, the \
             listening socket on fd 0 as spawn-fcgi and mod_fcgid hand it over. SIGTERM or SIGINT \
             stops accepting, finishes the requests in flight and exits 0.
+
+            Every option below (but --config) is also a key of the config file, named without \
+            the dashes: `threads = 16`. Options given here override the file.
             """
     )
 
@@ -22,8 +25,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Unix socket to create for the web server.")
     var socket: String?
 
-    @Option(help: "Mode of the unix socket, octal.")
-    var socketMode = "660"
+    @Option(help: "Mode of the unix socket, octal (default: 660).")
+    var socketMode: String?
 
     @Option(help: "Group of the unix socket (e.g. www-data), so web server workers can connect.")
     var socketGroup: String?
@@ -31,82 +34,91 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "TCP address to listen on, HOST:PORT.")
     var listen: String?
 
-    @Option(help: "Worker threads (default: \(ServeCommand.defaultThreads)).")
-    var threads: Int = ServeCommand.defaultThreads
+    @Option(help: "Worker threads (default: \(Configuration.defaultThreads)).")
+    var threads: Int?
 
     @Option(help: "Mount point of the application, e.g. /2fa.")
-    var basePath = ""
+    var basePath: String?
 
     @Option(help: "Directory with a templates/ folder replacing the built-in page templates.")
     var www: String?
 
-    @Option(help: "When the session cookie is marked Secure.")
-    var cookieSecure: Settings.CookieSecurity = .auto
+    @Option(help: "Name shown on the pages and in authenticator apps (default: totpgate).")
+    var appName: String?
 
-    @Option(help: "Name shown on the pages and in authenticator apps.")
-    var appName = "totpgate"
+    @Option(help: "Name of the session cookie (default: totpgate).")
+    var cookieName: String?
 
     @Option(help: "Image shown beside the name on every page: a path on this site, e.g. /static/logo.svg.")
     var logo: String?
 
-    @Option(help: "Seconds an account refuses attempts after its 5th consecutive failure; doubles with each further one.")
-    var throttleDelay: Int64 = 30
+    @Option(help: "When the session cookie is marked Secure (default: auto, when the request came over HTTPS).")
+    var cookieSecure: Settings.CookieSecurity?
 
-    @Option(help: "Seconds an account stays locked after its 10th consecutive failure, unless `user unlock` lifts it sooner.")
-    var lockDuration: Int64 = 3600
+    @Option(help: "Domain of the session cookie, e.g. example.com to share it with app.example.com (default: the login host only).")
+    var cookieDomain: String?
 
-    /// Enough threads that a few logins hashing passwords (tens of milliseconds
-    /// each) leave others free for cheap requests such as `/auth`.
-    static let defaultThreads = max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)
+    @Option(help: "Path of the session cookie (default: /, so the gate sees it on every path).")
+    var cookiePath: String?
+
+    @Option(help: "A host, HOST or HOST:PORT, that rd may lead to after login; repeat for more (default: local paths only).")
+    var allowedRedirectHost: [String] = []
+
+    @Option(help: "Seconds an account refuses attempts after its 5th consecutive failure; doubles with each further one (default: 30).")
+    var throttleDelay: Int64?
+
+    @Option(help: "Seconds an account stays locked after its 10th consecutive failure, unless `user unlock` lifts it sooner (default: 3600).")
+    var lockDuration: Int64?
 
     func validate() throws {
         guard socket == nil || listen == nil else { throw ValidationError("use --socket or --listen, not both") }
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
-        guard let mode = UInt32(socketMode, radix: 8), mode <= 0o777 else { throw ValidationError("--socket-mode must be octal, e.g. 660") }
-        _ = mode
-        // Ten years is "forever" for a lock; larger values only risk overflow.
-        let tenYears: Int64 = 10 * 366 * 86_400
-        guard (0...tenYears).contains(throttleDelay), (1...tenYears).contains(lockDuration) else {
-            throw ValidationError("--throttle-delay must be 0 to \(tenYears) seconds, --lock-duration 1 to \(tenYears)")
+    }
+
+    /// The config file's settings with the options given here applied over them.
+    func loadConfiguration() throws -> Configuration {
+        var configuration = try data.configuration()
+        // One endpoint: a socket or address given here replaces the file's, of either kind.
+        if socket != nil || listen != nil {
+            configuration.socket = nil
+            configuration.listen = nil
         }
-        guard basePath.isEmpty || (basePath.hasPrefix("/") && !basePath.contains("//")) else {
-            throw ValidationError("--base-path must start with / (e.g. /2fa)")
-        }
-        // The pages' CSP loads images from their own origin only.
-        guard logo.map({ $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") }) ?? true else {
-            throw ValidationError("--logo must be a path on this site, e.g. /static/logo.svg")
-        }
+        if !allowedRedirectHost.isEmpty { configuration.settings.allowedRedirectHosts = [] }
+        let options: [(String, (any CustomStringConvertible)?)] = [
+            ("socket", socket), ("socket-mode", socketMode), ("socket-group", socketGroup), ("listen", listen),
+            ("threads", threads), ("base-path", basePath), ("www", www), ("app-name", appName), ("logo", logo),
+            ("cookie-name", cookieName), ("cookie-secure", cookieSecure?.rawValue), ("cookie-domain", cookieDomain),
+            ("cookie-path", cookiePath), ("throttle-delay", throttleDelay), ("lock-duration", lockDuration),
+        ] + allowedRedirectHost.map { ("allowed-redirect-host", $0) }
+        for (key, value) in options { try configuration.setFlag(key, to: value) }
+        try configuration.validate()
+        return configuration
     }
 
     func run() throws {
+        let configuration = try loadConfiguration()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "totpgate")
-
-        var settings = Settings()
-        settings.dataDirectory = data.path
-        settings.basePath = basePath
-        settings.templatesDirectory = www.map { ($0 as NSString).appendingPathComponent("templates") }
-        settings.cookieSecurity = cookieSecure
-        settings.appName = appName
-        settings.logoPath = logo
-        settings.accounts.throttle.initialDelay = throttleDelay
-        settings.accounts.throttle.lockDuration = lockDuration
-        let application = try Application(settings: settings, logger: logger)
+        let application = try Application(settings: configuration.settings, logger: logger)
 
         let endpoint: Endpoint
-        if let socket {
-            endpoint = .unixSocket(path: socket, mode: UInt32(socketMode, radix: 8)!, group: socketGroup)
-        } else if let listen {
+        if let socket = configuration.socket {
+            endpoint = .unixSocket(path: socket, mode: configuration.socketMode, group: configuration.socketGroup)
+        } else if let listen = configuration.listen {
             endpoint = .tcp(listen)
         } else {
             endpoint = .inherited
         }
-        if let listen, !(listen.hasPrefix("127.") || listen.hasPrefix("localhost:") || listen.hasPrefix("[::1]:")) {
+        if let listen = configuration.listen,
+           !(listen.hasPrefix("127.") || listen.hasPrefix("localhost:") || listen.hasPrefix("[::1]:")) {
             // FastCGI has no authentication: whoever reaches the port can claim any client address or HTTPS.
             logger.warning("listening on \(listen), not loopback: only the web server must be able to reach this port")
         }
-        let responder = try Responder(endpoint: endpoint, threads: threads, basePath: basePath, logger: logger)
-        logger.info("totpgate serving on \(endpoint) with \(threads) threads; data in \(settings.dataDirectory)")
+        let basePath = configuration.settings.basePath
+        let responder = try Responder(endpoint: endpoint, threads: configuration.threads, basePath: basePath, logger: logger)
+        logger.info("""
+            totpgate serving on \(endpoint) with \(configuration.threads) threads, \
+            mounted at \(basePath.isEmpty ? "/" : basePath + "/"); store: \(application.storeDescription)
+            """)
         try responder.run { _ in try application.makeWorker() }
         logger.info("totpgate stopped")
     }

@@ -68,10 +68,20 @@ struct TestApp {
         return ["000000", "111111", "222222", "333333"].first { !valid.contains($0) }!
     }
 
-    func get(_ path: String, query: String = "", cookie: String? = nil, https: Bool = false) -> Response {
-        var headers = HTTPHeaders()
+    func get(_ path: String, query: String = "", cookie: String? = nil, https: Bool = false, basePath: String = "") -> Response {
+        send(.get, path, query: query, cookie: cookie, https: https, basePath: basePath)
+    }
+
+    /// A request as the transport hands it over; `originalURI` is what an
+    /// `auth_request` subrequest carries as `REQUEST_URI`.
+    func send(
+        _ method: HTTPMethod, _ path: String, query: String = "", cookie: String? = nil, headers: HTTPHeaders = [:],
+        body: [UInt8] = [], https: Bool = false, basePath: String = "", originalURI: String? = nil
+    ) -> Response {
+        var headers = headers
         if let cookie { headers.add("Cookie", cookie) }
-        return worker.respond(to: Request(method: .get, path: path, query: query, headers: headers, isHTTPS: https))
+        return worker.respond(to: Request(method: method, path: path, query: query, headers: headers, body: body, isHTTPS: https,
+                                          basePath: basePath, originalURI: originalURI))
     }
 
     /// The session a response's cookie carries.
@@ -86,8 +96,13 @@ struct TestApp {
 final class Browser {
     let app: TestApp
     var cookie: String?
+    /// The mount point the web server passes along with each request.
+    let basePath: String
 
-    init(_ app: TestApp) { self.app = app }
+    init(_ app: TestApp, basePath: String = "") {
+        self.app = app
+        self.basePath = basePath
+    }
 
     /// The `totpgate` value a response sets: nil when it sets none, "" when it deletes it.
     static func cookieValue(in response: Response) -> String? {
@@ -97,7 +112,7 @@ final class Browser {
 
     @discardableResult
     func get(_ path: String, query: String = "") -> Response {
-        keep(app.get(path, query: query, cookie: cookie.map { "totpgate=\($0)" }))
+        keep(app.get(path, query: query, cookie: cookie.map { "totpgate=\($0)" }, basePath: basePath))
     }
 
     @discardableResult
@@ -105,9 +120,8 @@ final class Browser {
         var fields = fields
         if includeCSRF, fields["csrf"] == nil, let token = try session?.csrfToken { fields["csrf"] = token }
         let body = fields.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&")
-        var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded"]
-        if let cookie { headers.add("Cookie", "totpgate=\(cookie)") }
-        return keep(app.worker.respond(to: Request(method: .post, path: path, headers: headers, body: Array(body.utf8))))
+        return keep(app.send(.post, path, cookie: cookie.map { "totpgate=\($0)" },
+                             headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(body.utf8), basePath: basePath))
     }
 
     /// The session the jar's cookie holds now.

@@ -1,5 +1,8 @@
 """Harness for the end-to-end tests: a real nginx in front of a real
 `totpgate serve`, on a free loopback port, torn down after each test."""
+import base64
+import hashlib
+import hmac
 import os
 import re
 import signal
@@ -115,13 +118,18 @@ class Stack:
 
     def stop(self):
         for process in (self.nginx, self.responder):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=DEADLINE)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            terminate(process)
         self.log.close()
+
+
+def terminate(process):
+    """SIGTERM for `process` if it was started and still runs, SIGKILL if it outlives the deadline."""
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=DEADLINE)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def totp(secret, at=None):
@@ -130,6 +138,19 @@ def totp(secret, at=None):
     result = subprocess.run(["oathtool", "--totp", "--base32", f"--now=@{now}", secret],
                             capture_output=True, text=True, timeout=DEADLINE, check=True)
     return result.stdout.strip()
+
+
+def sign(stack, fields):
+    """A session cookie signed with the stack's real key (read from its data
+    dir), holding `fields` as SessionCodec lays them out: to prove that expiry,
+    not the signature, is what refuses an old session, or to make one due for
+    renewal without waiting."""
+    key_id, key = (stack.data / "cookie.keys").read_text().split("\n")[0].split(" ")
+    secret = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    payload = base64.urlsafe_b64encode("|".join(fields).encode()).rstrip(b"=").decode()
+    signed = f"{key_id}.{payload}"
+    mac = base64.urlsafe_b64encode(hmac.new(secret, signed.encode(), hashlib.sha256).digest()).rstrip(b"=").decode()
+    return f"{signed}.{mac}"
 
 
 class Browser:
@@ -167,18 +188,24 @@ class Browser:
         return self.session.cookies.get("totpgate")
 
 
-@pytest.fixture
-def make_stack(tmp_path):
+def make_stacks(build):
+    """The body of a `make_…` fixture: yields `make(...)`, which returns
+    `build(index, ...)`, a new stack; every stack is stopped after the test."""
     stacks = []
 
-    def make(**kwargs):
-        stack = Stack(tmp_path / f"stack{len(stacks)}", **kwargs)
+    def make(*args, **kwargs):
+        stack = build(len(stacks), *args, **kwargs)
         stacks.append(stack)
         return stack
 
     yield make
     for stack in stacks:
         stack.stop()
+
+
+@pytest.fixture
+def make_stack(tmp_path):
+    yield from make_stacks(lambda index, **kwargs: Stack(tmp_path / f"stack{index}", **kwargs))
 
 
 @pytest.fixture

@@ -1,7 +1,4 @@
 """Issue 5: accounts and the complete two-factor login flow, through a real nginx."""
-import base64
-import hashlib
-import hmac
 import re
 import subprocess
 import threading
@@ -12,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conftest import totp
+from conftest import sign, totp
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # 160 bits
 FAILURE = "Invalid username, password or code"
@@ -147,17 +144,6 @@ def test_a_recovery_code_works_once(stack):
     assert stack.browser().login("alice", code=codes[0]).headers["Location"] == "/home"
     assert stack.browser().login("alice", code=codes[0]).headers["Location"] == "/"
     assert "recovery-code-used user=alice remaining=9" in stack.output()
-
-
-def sign(stack, fields):
-    """A cookie signed with the stack's real key (read from its data dir), to
-    prove that expiry, not the signature, is what refuses an old session."""
-    key_id, key = (stack.data / "cookie.keys").read_text().split("\n")[0].split(" ")
-    secret = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
-    payload = base64.urlsafe_b64encode("|".join(fields).encode()).rstrip(b"=").decode()
-    signed = f"{key_id}.{payload}"
-    mac = base64.urlsafe_b64encode(hmac.new(secret, signed.encode(), hashlib.sha256).digest()).rstrip(b"=").decode()
-    return f"{signed}.{mac}"
 
 
 def test_tampered_and_expired_cookies_are_refused(stack):

@@ -198,4 +198,4 @@ def test_a_name_and_logo_from_the_settings(make_stack, chrome):
 
 def test_a_logo_from_another_site_is_refused(stack):
     result = stack.totpgate("serve", "--logo", "https://cdn.example/logo.png")
-    assert result.returncode != 0 and "--logo must be a path on this site" in result.stderr
+    assert result.returncode != 0 and "--logo https://cdn.example/logo.png: must be a path on this site" in result.stderr

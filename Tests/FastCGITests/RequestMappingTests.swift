@@ -109,4 +109,20 @@ struct ResponseEncodingTests {
         #expect(!text.contains("Location"))
         #expect(text == "Status: 200 OK\r\nContent-Length: 0\r\n\r\n")
     }
+
+    /// nginx sends a parameter twice when a `fastcgi_param` overrides the
+    /// included file's: in an `auth_request` location, `CONTENT_LENGTH ""` after
+    /// the real length, with no body following.
+    @Test(arguments: [
+        ([("CONTENT_LENGTH", "5")], 5 as Int?), ([("CONTENT_LENGTH", "")], 0), ([], 0), ([("CONTENT_LENGTH", "x")], nil),
+        ([("CONTENT_LENGTH", "-1")], nil), ([("CONTENT_LENGTH", "20480"), ("CONTENT_LENGTH", "")], 0),
+        ([("CONTENT_LENGTH", ""), ("CONTENT_LENGTH", "3")], 3),
+    ] as [([(String, String)], Int?)])
+    func theLastContentLengthCounts(_ parameters: [(String, String)], _ expected: Int?) {
+        let named = parameters.map { (name: $0.0, value: $0.1) }
+        #expect(RequestMapping.declaredBodyLength(in: named) == expected)
+        if expected == 0 {
+            #expect(RequestMapping(basePath: "").request(parameters: named + [("REQUEST_URI", "/")], body: []).headers["content-length"] == nil)
+        }
+    }
 }

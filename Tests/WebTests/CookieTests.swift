@@ -66,3 +66,23 @@ struct HTTPHeadersTests {
         #expect(a.caseInsensitiveEquals(b) == equal)
     }
 }
+
+struct CookieAttributeTests {
+    @Test(arguments: [("totpgate", true), ("__Host-sid", true), ("a.b", true), ("", false), ("a b", false), ("a=b", false),
+                      ("a;b", false), ("caf\u{E9}", false)])
+    func names(_ name: String, _ valid: Bool) {
+        #expect(SetCookie.isValidName(name) == valid)
+    }
+
+    @Test(arguments: [("/", true), ("/2fa", true), ("/a-b/c_d.e", true), ("", false), ("2fa", false), ("/a b", false),
+                      ("/a;Domain=evil", false), ("/\u{7F}", false)])
+    func paths(_ path: String, _ valid: Bool) {
+        #expect(SetCookie.isValidPath(path) == valid)
+    }
+
+    @Test(arguments: [("example.com", true), ("auth.example.co.uk", true), ("", false), (".example.com", false),
+                      ("example.com;Secure", false), ("exa mple.com", false)])
+    func domains(_ domain: String, _ valid: Bool) {
+        #expect(SetCookie.isValidDomain(domain) == valid)
+    }
+}

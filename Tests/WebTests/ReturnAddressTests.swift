@@ -34,4 +34,17 @@ struct ReturnAddressTests {
         let allowed: Set = ["app.example.com", "app.example.com:8080"]
         #expect(ReturnAddress.validated(candidate, allowedHosts: allowed) == expected)
     }
+
+    @Test(arguments: [
+        ("app.example.com", "app.example.com"), ("App.Example.COM", "app.example.com"),
+        ("app.example.com:8443", "app.example.com:8443"), ("localhost", "localhost"), ("a-b.c1.example", "a-b.c1.example"),
+        ("", nil), ("app.example.com:", nil), ("app.example.com:0", nil), ("app.example.com:65536", nil),
+        ("app.example.com:+80", nil), ("app.example.com:080", nil), ("app..example.com", nil), (".example.com", nil),
+        ("-app.example.com", nil), ("app_1.example.com", nil), ("*.example.com", nil), ("app.example.com/", nil),
+        ("https://app.example.com", nil), ("user@app.example.com", nil), ("app.example.com; script-src *", nil),
+        ("caf\u{E9}.example", nil), ("[::1]:8080", nil),
+    ] as [(String, String?)])
+    func allowedHostsAreDNSNamesWithAnOptionalPort(_ text: String, _ expected: String?) {
+        #expect(ReturnAddress.allowedHost(text) == expected)
+    }
 }

@@ -56,9 +56,43 @@ struct RouterTests {
     @Test(arguments: ["/", "/missing", "/fail", "/boom"])
     func everyAnswerCarriesSecurityHeaders(_ path: String) {
         let response = Self.makeRouter().respond(to: Request(path: path), context: 1)
-        #expect(response.headers["Content-Security-Policy"] == SecurityHeaders.contentSecurityPolicy)
+        #expect(response.headers["Content-Security-Policy"] == SecurityHeaders().contentSecurityPolicy)
         #expect(response.headers["X-Frame-Options"] == "DENY")
         #expect(response.headers["Referrer-Policy"] == "no-referrer")
+    }
+
+    static func makeRouterWithAnyMethodRoute() -> Router<Int> {
+        var router = Router<Int> { error, _ in Response(status: error.status) }
+        router.any("/auth") { request, _ in Response(status: .ok, headers: ["X-Method": request.method.rawValue], body: [1]) }
+        router.post("/both") { _, _ in Response(status: .seeOther) }
+        router.any("/both") { _, _ in Response(status: .ok) }
+        return router
+    }
+
+    @Test(arguments: ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND"])
+    func anAnyMethodRouteAnswersEveryMethod(_ method: String) {
+        let response = Self.makeRouterWithAnyMethodRoute().respond(to: Request(method: HTTPMethod(rawValue: method), path: "/auth"), context: 0)
+        #expect(response.status == .ok)
+        #expect(response.headers["X-Method"] == method)
+    }
+
+    @Test func headOnAnAnyMethodRouteHasNoBody() {
+        let response = Self.makeRouterWithAnyMethodRoute().respond(to: Request(method: .head, path: "/auth"), context: 0)
+        #expect(response.status == .ok)
+        #expect(response.headers["X-Method"] == "HEAD")
+        #expect(response.body.isEmpty)
+    }
+
+    @Test(arguments: [("POST", 303), ("GET", 200), ("DELETE", 200)])
+    func aMethodsOwnRouteComesBeforeTheAnyMethodOne(_ method: String, _ status: Int) {
+        let response = Self.makeRouterWithAnyMethodRoute().respond(to: Request(method: HTTPMethod(rawValue: method), path: "/both"), context: 0)
+        #expect(response.status.code == status)
+    }
+
+    @Test func securityHeadersAreTheRoutersOwn() {
+        let router = Router<Int>(securityHeaders: SecurityHeaders(formTargets: ["app.example.com"])) { error, _ in Response(status: error.status) }
+        let policy = router.respond(to: Request(path: "/missing"), context: 0).headers["Content-Security-Policy"]
+        #expect(policy == SecurityHeaders(formTargets: ["app.example.com"]).contentSecurityPolicy)
     }
 
     @Test func handlersMayForbidCaching() {

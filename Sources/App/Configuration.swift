@@ -1,0 +1,102 @@
+import Foundation
+
+/// What `totpgate serve` runs with: the application's settings and where it
+/// listens. Every key has one name, used alike in a config file
+/// (`threads = 16`) and as a flag (`--threads 16`), and is checked the same
+/// way wherever it comes from; flags are applied after the file, so they win.
+public struct Configuration: Sendable {
+    public var settings = Settings()
+    /// A unix socket to create. With neither this nor ``listen``, the
+    /// listening socket on fd 0 (spawn-fcgi, mod_fcgid).
+    public var socket: String?
+    public var socketMode: UInt32 = 0o660
+    /// The group the socket is handed to, so the web server's workers can connect.
+    public var socketGroup: String?
+    /// A TCP address to listen on, `HOST:PORT`.
+    public var listen: String?
+    public var threads = Configuration.defaultThreads
+
+    /// Enough threads that a few logins hashing passwords (tens of milliseconds
+    /// each) leave others free for cheap requests such as `/auth`.
+    public static let defaultThreads = max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)
+
+    /// The defaults of DESIGN.md.
+    public init() {}
+
+    /// Sets `key` from its text form; a repeatable key gains one more value.
+    public mutating func set(_ key: String, to value: String) throws(ConfigurationError) {
+        guard let entry = Self.key(named: key) else { throw .unknownKey(key) }
+        do {
+            try entry.apply(&self, value)
+        } catch {
+            throw .invalidValue(key: key, value: value, reason: error.reason)
+        }
+    }
+
+    /// Checks what no single key can: a unix socket and a TCP address at once.
+    public func validate() throws(ConfigurationError) {
+        if socket != nil, listen != nil { throw .conflict("socket and listen are both set; use one of them") }
+    }
+
+    /// Applies the lines of a config file, `path` naming it in errors.
+    ///
+    /// Each line is `key = value`, spaces around either being ignored; blank
+    /// lines and lines starting with `#` are skipped. A value is taken as
+    /// written, to the end of the line (no quoting, no trailing comments), so
+    /// it may hold `#` or spaces. A key other than `allowed-redirect-host` may
+    /// appear once. The first bad line stops it, with an error naming the line.
+    public mutating func apply(configFile text: String, path: String) throws(ConfigurationError) {
+        var firstLines: [String: Int] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            let line = rawLine.trimmingCharacters(in: .whitespaces.union(["\r"]))
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let equals = line.firstIndex(of: "=") else { throw .inFile(path: path, line: number, .malformedLine) }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if let entry = Self.key(named: key), !entry.isRepeatable, let first = firstLines[key] {
+                throw .inFile(path: path, line: number, .repeatedKey(key, firstLine: first))
+            }
+            firstLines[key] = firstLines[key] ?? number
+            do {
+                try set(key, to: value)
+            } catch {
+                throw .inFile(path: path, line: number, error)
+            }
+        }
+    }
+
+    /// Reads the config file at `path` and applies it.
+    public mutating func load(configFile path: String) throws(ConfigurationError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw .unreadable(path: path, reason: exists ? "permission denied, or not a file" : "no such file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw .unreadable(path: path, reason: "not UTF-8 text") }
+        try apply(configFile: text, path: path)
+    }
+}
+
+/// Why a configuration was refused: one line for the operator.
+public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+    case unknownKey(String)
+    case invalidValue(key: String, value: String, reason: String)
+    case malformedLine
+    case repeatedKey(String, firstLine: Int)
+    case conflict(String)
+    case unreadable(path: String, reason: String)
+    /// `error` at a line of the file at `path`.
+    indirect case inFile(path: String, line: Int, ConfigurationError)
+
+    public var description: String {
+        switch self {
+        case .unknownKey(let key): "unknown key \"\(key)\" (README: Configuration lists the keys)"
+        case .invalidValue(let key, let value, let reason): "\(key) = \(value): \(reason)"
+        case .malformedLine: "expected a line \"key = value\""
+        case .repeatedKey(let key, let first): "\(key) is already set on line \(first)"
+        case .conflict(let message): message
+        case .unreadable(let path, let reason): "cannot read the config file \(path): \(reason)"
+        case .inFile(let path, let line, let error): "\(path):\(line): \(error)"
+        }
+    }
+}

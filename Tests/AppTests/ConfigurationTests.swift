@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import App
+
+struct ConfigurationTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func parsed(_ text: String) throws(ConfigurationError) -> Configuration {
+        var configuration = Configuration()
+        try configuration.apply(configFile: text, path: "t.conf")
+        return configuration
+    }
+
+    @Test func anEmptyFileKeepsTheDefaults() throws {
+        let configuration = try parsed("# nothing\n\n   \n")
+        #expect(configuration.socket == nil && configuration.listen == nil)
+        #expect(configuration.socketMode == 0o660)
+        #expect(configuration.threads == Configuration.defaultThreads)
+        #expect(configuration.settings.cookiePath == "/")
+        #expect(configuration.settings.cookieSecurity == .auto)
+        #expect(configuration.settings.allowedRedirectHosts.isEmpty)
+    }
+
+    @Test func everyKeySetsItsSetting() throws {
+        let configuration = try parsed("""
+            data-dir = /var/lib/totpgate
+            socket = /run/totpgate/totpgate.sock
+            socket-mode = 640
+            socket-group = www-data
+            threads = 3
+            base-path = /2fa/
+            www = /srv/look
+            app-name = Big Corp #1
+            logo = /2fa/static/logo.svg
+            cookie-name = __Host-gate
+            cookie-secure = always
+            cookie-domain = .Example.com
+            cookie-path = /2fa
+            allowed-redirect-host = App.example.com
+            allowed-redirect-host = wiki.example.com:8443
+            throttle-delay = 0
+            lock-duration = 60
+            """)
+        #expect(configuration.settings.dataDirectory == "/var/lib/totpgate")
+        #expect(configuration.socket == "/run/totpgate/totpgate.sock")
+        #expect(configuration.socketMode == 0o640)
+        #expect(configuration.socketGroup == "www-data")
+        #expect(configuration.threads == 3)
+        #expect(configuration.settings.basePath == "/2fa")
+        #expect(configuration.settings.templatesDirectory == "/srv/look/templates")
+        #expect(configuration.settings.appName == "Big Corp #1")
+        #expect(configuration.settings.logoPath == "/2fa/static/logo.svg")
+        #expect(configuration.settings.cookieName == "__Host-gate")
+        #expect(configuration.settings.cookieSecurity == .always)
+        #expect(configuration.settings.cookieDomain == "example.com")
+        #expect(configuration.settings.cookiePath == "/2fa")
+        #expect(configuration.settings.allowedRedirectHosts == ["app.example.com", "wiki.example.com:8443"])
+        #expect(configuration.settings.accounts.throttle.initialDelay == 0)
+        #expect(configuration.settings.accounts.throttle.lockDuration == 60)
+    }
+
+    @Test(arguments: [
+        ("listen=127.0.0.1:9000", "127.0.0.1:9000"), ("  listen   =   [::1]:9000  ", "[::1]:9000"), ("listen = a:1\r", "a:1"),
+    ])
+    func spacesAndCarriageReturnsAroundKeysAndValuesAreIgnored(_ line: String, _ listen: String) throws {
+        #expect(try parsed(line).listen == listen)
+    }
+
+    @Test(arguments: [("base-path = /", ""), ("base-path = /a/b//", nil), ("base-path = /a/b", "/a/b")] as [(String, String?)])
+    func basePaths(_ line: String, _ expected: String?) throws {
+        if let expected {
+            #expect(try parsed(line).settings.basePath == expected)
+        } else {
+            #expect(throws: ConfigurationError.self) { try parsed(line) }
+        }
+    }
+
+    @Test(arguments: [
+        ("thread = 3", "t.conf:1: unknown key \"thread\" (README: Configuration lists the keys)"),
+        ("# ok\nthreads 3", "t.conf:2: expected a line \"key = value\""),
+        ("threads = 0", "t.conf:1: threads = 0: must be a whole number from 1 to 256"),
+        ("threads = many", "t.conf:1: threads = many: must be a whole number from 1 to 256"),
+        ("threads = 2\n\nthreads = 3", "t.conf:3: threads is already set on line 1"),
+        ("socket-mode = 999", "t.conf:1: socket-mode = 999: must be octal permissions, e.g. 660"),
+        ("socket =", "t.conf:1: socket = : needs a value"),
+        ("listen = 9000", "t.conf:1: listen = 9000: must be HOST:PORT, e.g. 127.0.0.1:9000"),
+        ("base-path = 2fa", "t.conf:1: base-path = 2fa: must be a path such as /2fa"),
+        ("app-name = a:b", "t.conf:1: app-name = a:b: must be at most 64 characters, without a colon"),
+        ("cookie-secure = yes", "t.conf:1: cookie-secure = yes: must be auto, always or never"),
+        ("cookie-name = a b", "t.conf:1: cookie-name = a b: must be letters, digits and !#$%&'*+-.^_`|~"),
+        ("cookie-domain = https://example.com", "t.conf:1: cookie-domain = https://example.com: must be a domain name such as example.com"),
+        ("cookie-path = /a;b", "t.conf:1: cookie-path = /a;b: must start with / and hold no spaces or ;"),
+        ("allowed-redirect-host = *.example.com",
+         "t.conf:1: allowed-redirect-host = *.example.com: must be a host name, with a port if not 80 or 443, e.g. app.example.com or app.example.com:8443"),
+        ("logo = https://cdn.example.com/logo.svg", "t.conf:1: logo = https://cdn.example.com/logo.svg: must be a path on this site, e.g. /static/logo.svg"),
+        ("logo = //cdn.example.com/logo.svg", "t.conf:1: logo = //cdn.example.com/logo.svg: must be a path on this site, e.g. /static/logo.svg"),
+        ("throttle-delay = -1", "t.conf:1: throttle-delay = -1: must be a whole number from 0 to 316224000"),
+        ("lock-duration = 0", "t.conf:1: lock-duration = 0: must be a whole number from 1 to 316224000"),
+        ("lock-duration = 9223372036854775807", "t.conf:1: lock-duration = 9223372036854775807: must be a whole number from 1 to 316224000"),
+    ])
+    func aBadLineIsOneErrorNamingIt(_ text: String, _ message: String) {
+        #expect {
+            try parsed(text)
+        } throws: { error in
+            "\(error)" == message
+        }
+    }
+
+    @Test func aSocketAndAnAddressTogetherAreRefused() throws {
+        let configuration = try parsed("socket = /s\nlisten = 127.0.0.1:9000")
+        #expect(throws: ConfigurationError.conflict("socket and listen are both set; use one of them")) { try configuration.validate() }
+    }
+
+    @Test func aMissingFileIsOneError() {
+        var configuration = Configuration()
+        #expect(throws: ConfigurationError.unreadable(path: "/no/such.conf", reason: "no such file")) {
+            try configuration.load(configFile: "/no/such.conf")
+        }
+    }
+
+    /// What `make install` puts in /etc/totpgate: it parses, and names every key.
+    @Test func theShippedConfigFileLoadsAndShowsEveryKey() throws {
+        let path = Self.repository.appendingPathComponent("deploy/totpgate.conf").path
+        var configuration = Configuration()
+        try configuration.load(configFile: path)
+        #expect(configuration.settings.dataDirectory == "/var/lib/totpgate")
+        #expect(configuration.settings.cookieSecurity == .always)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let missing = Configuration.keys.map(\.name).filter { !text.contains("\n\($0) = ") && !text.contains("\n#\($0) = ") }
+        #expect(missing == [])
+    }
+
+    /// The README's table lists every key with the default the code has.
+    @Test func theReadmeDocumentsEveryKeyWithItsDefault() throws {
+        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let missing = Configuration.keys.filter { !readme.contains("| `\($0.name)` | \($0.defaultValue) |") }.map(\.name)
+        #expect(missing == [])
+    }
+}

@@ -1,0 +1,168 @@
+"""Issue 6: nginx/auth-request.conf, as committed, guarding a static directory
+and an app with totpgate at /2fa/, over TLS."""
+import json
+import re
+import time
+import urllib.parse
+
+import pytest
+import requests
+
+from conftest import make_stacks, sign, totp
+from deployments import GateStack, Upstream, self_signed_certificate
+
+SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def upstream():
+    server = Upstream()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_gate(tmp_path, tls, upstream):
+    yield from make_stacks(lambda index, *settings: GateStack(tmp_path / f"gate{index}", tls, upstream, settings))
+
+
+@pytest.fixture
+def gate(make_gate):
+    gate = make_gate()
+    gate.add_user("alice", secret=SECRET)
+    return gate
+
+
+def login_location(response):
+    """The path and decoded `rd` of a redirect to the login page."""
+    location = urllib.parse.urlsplit(response.headers["Location"])
+    return location.path, urllib.parse.parse_qs(location.query).get("rd", [None])[0]
+
+
+def logged_in(gate, rd=None):
+    browser = gate.browser()
+    response = browser.login("alice", code=totp(SECRET), rd=rd)
+    assert response.status_code == 303, response.text
+    return browser, response
+
+
+@pytest.mark.parametrize("path", ["/private/secret.txt", "/app/search?q=a+b&page=2", "/app/a%20b/%C3%A9?x=%26y"])
+def test_anonymous_requests_go_to_the_login_page_carrying_rd(gate, upstream, path):
+    response = gate.fetch("GET", path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(gate.origin + "/2fa/?rd=")
+    assert login_location(response) == ("/2fa/", path)
+    page = gate.browser().session.get(response.headers["Location"], timeout=10)
+    assert page.status_code == 200
+    assert f'name="rd" value="{path.replace("&", "&amp;")}"' in page.text
+    assert upstream.received == []
+
+
+def test_after_a_full_login_the_user_lands_back_on_the_protected_file(gate):
+    browser, response = logged_in(gate, rd="/private/secret.txt")
+    assert response.headers["Location"] == "/private/secret.txt"
+    protected = gate.fetch("GET", "/private/secret.txt", browser)
+    assert protected.status_code == 200
+    assert protected.text == "the protected file\n"
+    assert "Set-Cookie" not in protected.headers  # the cookie is fresh: nothing to renew
+
+
+def test_the_app_learns_the_user_and_never_a_forged_one(gate, upstream):
+    forged = {"X-Auth-User": "admin"}
+    assert gate.fetch("GET", "/app/", headers=forged).status_code == 302
+    assert upstream.received == []
+    browser, _ = logged_in(gate)
+    for headers in ({}, forged, {"x-auth-user": "root"}, {"X-Auth-User": "alice, admin"}, {"X_Auth_User": "admin"}):
+        response = gate.fetch("GET", "/app/whoami", browser, headers=headers)
+        assert response.status_code == 200
+        assert json.loads(response.text)["x-auth-user"] == ["alice"], headers
+    assert len(upstream.received) == 5
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_every_method_is_gated(gate, upstream, method):
+    body = b"x" * (20 * 1024)  # more than totpgate reads: the gate must not pass it the body
+    anonymous = gate.fetch(method, "/app/upload", data=body)
+    assert anonymous.status_code == 302 and login_location(anonymous) == ("/2fa/", "/app/upload")
+    assert upstream.received == []
+    browser, _ = logged_in(gate)
+    response = gate.fetch(method, "/app/upload", browser, data=body)
+    assert response.status_code == 200
+    assert json.loads(response.text) == {"method": method, "path": "/app/upload", "body": len(body), "x-auth-user": ["alice"]}
+
+
+def test_the_renewed_cookie_reaches_the_browser(gate):
+    now = int(time.time())
+    # A session last seen 2 minutes ago is due for renewal (every 60 s at most).
+    cookie = sign(gate, ["1", "renewme", "f", "1", "0", str(now - 600), str(now - 120), "csrf", "alice", "", "", ""])
+    response = gate.fetch("GET", "/private/secret.txt", cookies={"totpgate": cookie})
+    assert response.status_code == 200
+    renewed = response.headers["Set-Cookie"]
+    assert renewed.startswith("totpgate=") and "Secure" in renewed and "HttpOnly" in renewed
+    fresh = renewed.split(";")[0].split("=", 1)[1]
+    assert fresh != cookie
+    again = gate.fetch("GET", "/app/", cookies={"totpgate": fresh})
+    assert again.status_code == 200 and "Set-Cookie" not in again.headers
+
+
+def test_logout_makes_the_site_protected_again(gate):
+    browser, _ = logged_in(gate)
+    assert gate.fetch("GET", "/private/secret.txt", browser).status_code == 200
+    old = browser.cookie
+    assert browser.get("/logout").headers["Location"] == "/2fa/"
+    assert gate.fetch("GET", "/private/secret.txt", browser).status_code == 302
+    assert gate.fetch("GET", "/private/secret.txt", cookies={"totpgate": old}).status_code == 302
+
+
+def test_totpgate_is_mounted_at_2fa_with_nginx_serving_its_stylesheet(gate):
+    page = gate.get("/")
+    assert page.status_code == 200
+    assert 'action="/2fa/login"' in page.text and 'href="/2fa/static/totpgate.css"' in page.text
+    assert "Secure" in page.headers["Set-Cookie"] and "Path=/;" in page.headers["Set-Cookie"]
+    css = gate.get("/static/totpgate.css")
+    assert css.status_code == 200 and "Content-Security-Policy" not in css.headers
+    assert gate.fetch("GET", "/2fa").headers["Location"].endswith("/2fa/")
+    assert gate.fetch("GET", "/2fa/auth").status_code == 404  # internal: only auth_request reaches it
+
+
+def test_plain_http_is_sent_to_https(gate):
+    response = requests.get(f"http://127.0.0.1:{gate.http_port}/private/secret.txt", allow_redirects=False, timeout=10)
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://127.0.0.1/private/secret.txt"
+
+
+def test_cross_host_rd_only_for_allowed_hosts(make_gate):
+    gate = make_gate("cookie-domain = example.com", "allowed-redirect-host = app.example.com")
+    gate.add_user("alice", secret=SECRET)
+    app = {"Host": "app.example.com"}
+    # On an allowed host, rd is the absolute URL, so a login elsewhere leads back.
+    assert login_location(gate.fetch("GET", "/private/secret.txt?a=1", headers=app)) == (
+        "/2fa/", "https://app.example.com/private/secret.txt?a=1")
+    # Elsewhere a local path.
+    assert login_location(gate.fetch("GET", "/private/secret.txt", headers={"Host": "other.example.com"})) == (
+        "/2fa/", "/private/secret.txt")
+
+    page = gate.fetch("GET", "/2fa/")
+    assert "form-action 'self' app.example.com;" in page.headers["Content-Security-Policy"]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    anonymous = page.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    assert "Domain=example.com" in page.headers["Set-Cookie"]
+
+    def login(rd, code):
+        return gate.fetch("POST", "/2fa/login", cookies={"totpgate": anonymous},
+                          data={"csrf": csrf, "username": "alice", "password": "correct horse battery", "code": code, "rd": rd})
+
+    evil = login("https://evil.example.com/private/secret.txt", totp(SECRET))
+    assert evil.headers["Location"] == "/2fa/home"
+    # The next step's code: the current one was just used, and replays are refused.
+    allowed = login("https://app.example.com/private/secret.txt?a=1", totp(SECRET, at=int(time.time()) + 30))
+    assert allowed.status_code == 303
+    assert allowed.headers["Location"] == "https://app.example.com/private/secret.txt?a=1"
+    assert "Domain=example.com" in allowed.headers["Set-Cookie"]
+    full = allowed.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    assert gate.fetch("GET", "/private/secret.txt", headers=app, cookies={"totpgate": full}).status_code == 200

@@ -1,0 +1,89 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `--config FILE` on the command line: which source wins, and how a bad file is reported.
+struct ConfigFileTests {
+    let directory: TemporaryDataDirectory
+
+    init() throws {
+        directory = try TemporaryDataDirectory()
+    }
+
+    /// A config file of `lines` in the temporary directory.
+    func config(_ lines: String...) throws -> String {
+        let path = directory.parent.appendingPathComponent("totpgate.conf").path
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func path(_ name: String) -> String {
+        directory.parent.appendingPathComponent(name).path
+    }
+
+    @Test(arguments: [
+        (["threads = 0"], ":1: threads = 0: must be a whole number from 1 to 256"),
+        (["# a comment", "cookie-secure = sometimes"], ":2: cookie-secure = sometimes: must be auto, always or never"),
+        (["thread = 3"], ":1: unknown key \"thread\" (README: Configuration lists the keys)"),
+        (["socket = /a", "listen = 127.0.0.1:9000"], "socket and listen are both set; use one of them"),
+    ])
+    func aBadFileStopsServeWithOneLine(_ lines: [String], _ message: String) throws {
+        let file = path("bad.conf")
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let result = try run(totpgatePath, ["serve", "--config", file])
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("totpgate: "))
+        #expect(result.stderr.hasSuffix(message + "\n"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func aBadOptionValueIsOneLineNamingTheOption() throws {
+        let result = try run(totpgatePath, ["serve", "--threads", "0"])
+        #expect(result.status != 0)
+        #expect(result.stderr == "totpgate: --threads 0: must be a whole number from 1 to 256\n")
+    }
+
+    @Test func aMissingFileIsOneLine() throws {
+        let result = try run(totpgatePath, ["user", "list", "--config", path("none.conf")])
+        #expect(result.status != 0)
+        #expect(result.stderr == "totpgate: cannot read the config file \(path("none.conf")): no such file\n")
+    }
+
+    /// `--data-dir`, then the file's data-dir, then `$TOTPGATE_DATA_DIR`.
+    @Test func theDataDirectoryComesFromTheOptionThenTheFileThenTheEnvironment() throws {
+        let file = try config("data-dir = \(path("from-file"))")
+        let environment = ["TOTPGATE_DATA_DIR": path("from-environment")]
+        #expect(try run(totpgatePath, ["user", "add", "a", "--config", file, "--data-dir", path("from-option")],
+                        environment: environment).status == 0)
+        #expect(try run(totpgatePath, ["user", "add", "b", "--config", file], environment: environment).status == 0)
+        #expect(try run(totpgatePath, ["user", "add", "c"], environment: environment).status == 0)
+        for (directory, user) in [("from-option", "a"), ("from-file", "b"), ("from-environment", "c")] {
+            let list = try run(totpgatePath, ["user", "list", "--data-dir", path(directory)]).stdout
+            #expect(list.split(separator: "\n").dropFirst().map { $0.prefix { $0 != " " } } == [Substring(user)], "\(directory)")
+        }
+    }
+
+    /// Options override the file; the start line names the endpoint and the store.
+    @Test func optionsOverrideTheFile() throws {
+        let file = try config("data-dir = \(path("data"))", "socket = \(path("file.sock"))", "threads = 3", "base-path = /2fa")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: totpgatePath)
+        process.arguments = ["serve", "--config", file, "--socket", path("option.sock"), "--threads", "2"]
+        let log = Pipe()
+        process.standardError = log
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: path("option.sock")), process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let started = FileManager.default.fileExists(atPath: path("option.sock"))
+        process.terminate()
+        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(started, "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: path("file.sock")))
+        #expect(process.terminationStatus == 0)
+        #expect(output.contains("serving on unix:\(path("option.sock")) (mode 660) with 2 threads, mounted at /2fa/; "
+                                + "store: SQLite \(path("data"))/totpgate.db"), "\(output)")
+    }
+}
