@@ -182,6 +182,7 @@ def main():
         f"median of {settings['repeats']} runs; every response checked",
         f"totpgate serve --threads {settings['responder_threads']}; C floor {settings['responder_threads']} threads; "
         f"Flask: gunicorn, {settings['flask_workers']} sync workers; logins: {settings['login_users']} users each, "
+        f"{settings.get('login_connections', settings['connections'])} connections (POST /login), "
         f"{settings['mixed_login_connections']} connections logging in beside /auth",
         f"load average (1, 5, 15 min) before the run {' '.join(data['load_average']['before'])}, "
         f"after {' '.join(data['load_average']['after'])} (the machine is shared; other work skews single runs)",

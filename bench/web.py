@@ -401,6 +401,7 @@ class Settings:
     flask_workers: int
     login_users: int
     mixed_login_connections: int
+    login_connections: int
 
 
 def measure(backends, settings, out):
@@ -474,7 +475,7 @@ def measure(backends, settings, out):
         for backend in rotated(logging_in, repeat):
             with sampler.sampling("login"):
                 result = wrk(backend.port, LOGIN_ROUTE, settings, out, f"login-{backend.name}-{repeat}",
-                             logins=files[backend.name])
+                             logins=files[backend.name], connections=settings.login_connections)
             record(LOGIN_ROUTE, backend, repeat, result)
     for repeat in range(settings.repeats):
         for backend in rotated(logging_in, repeat):
@@ -509,10 +510,14 @@ def main():
     parser.add_argument("--flask-workers", type=int, default=os.cpu_count())
     parser.add_argument("--login-users", type=int, default=300, help="users logging in, per backend")
     parser.add_argument("--mixed-login-connections", type=int, default=4)
+    # Logins are CPU-bound (scrypt): more connections than cores only queue. totpgate
+    # hashes on one thread per core with a short queue and answers 503 beyond it
+    # (what nginx's limit_req would shape anyway), so logins run at 4 connections.
+    parser.add_argument("--login-connections", type=int, default=4)
     arguments = parser.parse_args()
     settings = Settings(arguments.connections, arguments.wrk_threads, arguments.duration, arguments.repeats,
                         arguments.threads, arguments.flask_workers, arguments.login_users,
-                        arguments.mixed_login_connections)
+                        arguments.mixed_login_connections, arguments.login_connections)
     out = arguments.out.resolve()
     work = out / "work"
     work.mkdir(parents=True)

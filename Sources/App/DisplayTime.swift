@@ -1,5 +1,3 @@
-import Foundation
-
 /// Times as the pages show them. The server cannot know the reader's time
 /// zone (the pages run no script), so it says UTC plainly and adds how long
 /// ago, which needs no zone at all.
@@ -36,13 +34,22 @@ enum DisplayTime {
         return "\(count) \(unit)\(count == 1 ? "" : "s") ago"
     }
 
-    private static func fields(_ time: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
-                                        from: Date(timeIntervalSince1970: TimeInterval(time)))
-        // A Gregorian calendar sets every component asked for.
-        return (c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    /// The UTC calendar fields of `time`: days since the epoch turned into a
+    /// proleptic Gregorian date (Howard Hinnant's civil_from_days), with no
+    /// calendar object or time-zone lookup on the page's path.
+    static func fields(_ time: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let days = Int(time >= 0 ? time / 86_400 : (time - 86_399) / 86_400)
+        let secondOfDay = Int(time - Int64(days) * 86_400)
+        let shifted = days + 719_468  // days from 0000-03-01
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153  // 0 = March
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
     }
 
     private static func twoDigits(_ value: Int) -> String {

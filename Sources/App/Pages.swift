@@ -15,7 +15,8 @@ struct Pages: Sendable {
         context["base"] = request.basePath
         context["appName"] = settings.appName
         context["logo"] = settings.logoPath ?? false
-        return .html(try templates.render(name, context), status: status)
+        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"],
+                        body: try templates.renderBytes(name, context))
     }
 
     /// The page for `error`; never fails (a broken error template falls back to text).

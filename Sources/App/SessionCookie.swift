@@ -8,7 +8,7 @@ struct SessionCookie: Sendable {
 
     /// The valid session the request carries, or nil (absent, tampered, expired).
     func session(in request: Request, now: Int64) -> Session? {
-        guard let value = request.cookies[settings.cookieName] else { return nil }
+        guard let value = request.cookie(settings.cookieName) else { return nil }
         return codec.decode(value, now: now)
     }
 

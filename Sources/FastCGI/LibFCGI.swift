@@ -1,4 +1,5 @@
 internal import CFastCGI
+import Glibc
 
 // The only file of this target that touches libfcgi: the request handle, its
 // streams and its parameter array never leave it.
@@ -42,9 +43,14 @@ final class FastCGIConnection {
         guard var entry = request.pointee.envp else { return result }
         result.reserveCapacity(40)
         while let pointer = entry.pointee {
-            let text = String(cString: pointer)
-            if let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                result.append((name: String(text[..<equals]), value: String(text[text.index(after: equals)...])))
+            // Name and value straight from the C string's bytes: no intermediate String.
+            let length = strlen(pointer)
+            pointer.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                let all = UnsafeBufferPointer(start: bytes, count: length)
+                if let equals = all.firstIndex(of: UInt8(ascii: "=")) {
+                    result.append((name: String(decoding: UnsafeBufferPointer(rebasing: all[..<equals]), as: UTF8.self),
+                                   value: String(decoding: UnsafeBufferPointer(rebasing: all[(equals + 1)...]), as: UTF8.self)))
+                }
             }
             entry += 1
         }

@@ -21,27 +21,36 @@ public struct RequestMapping: Sendable {
 
     /// The request these parameters describe, with `body` already read.
     public func request(parameters: [(name: String, value: String)], body: [UInt8]) -> Request {
-        var cgi: [String: String] = [:]
+        var method = "GET", requestURI = "", documentURI = "", scriptName = "", pathInfo = ""
+        var query: String?, clientAddress = "", https = "", scheme = "", contentType = "", contentLength = ""
         var headers = HTTPHeaders()
         for (name, value) in parameters {
-            if name.hasPrefix("HTTP_") {
-                headers.add(Self.headerName(fromCGI: name.dropFirst(5)), value)
-            } else {
-                cgi[name] = value
+            switch name {
+            case "REQUEST_METHOD": method = value
+            case "REQUEST_URI": requestURI = value
+            case "DOCUMENT_URI": documentURI = value
+            case "SCRIPT_NAME": scriptName = value
+            case "PATH_INFO": pathInfo = value
+            case "QUERY_STRING": query = value
+            case "REMOTE_ADDR": clientAddress = value
+            case "HTTPS": https = value
+            case "REQUEST_SCHEME": scheme = value
+            case "CONTENT_TYPE": contentType = value
+            case "CONTENT_LENGTH": contentLength = value
+            default:
+                if name.utf8.starts(with: "HTTP_".utf8) { headers.add(Self.headerName(fromCGI: name), value) }
             }
         }
-        if let type = cgi["CONTENT_TYPE"], !type.isEmpty { headers.add("content-type", type) }
-        if let length = cgi["CONTENT_LENGTH"], !length.isEmpty { headers.add("content-length", length) }
+        if !contentType.isEmpty { headers.add("content-type", contentType) }
+        if !contentLength.isEmpty { headers.add("content-length", contentLength) }
 
-        let requestURI = cgi["REQUEST_URI"] ?? ""
-        let uriPath = String(requestURI.prefix { $0 != "?" })
-        let uriQuery = requestURI.firstIndex(of: "?").map { String(requestURI[requestURI.index(after: $0)...]) } ?? ""
-        let scriptName = cgi["SCRIPT_NAME"] ?? ""
-        let pathInfo = cgi["PATH_INFO"] ?? ""
+        let questionMark = requestURI.utf8.firstIndex(of: UInt8(ascii: "?"))
+        let uriPath = questionMark.map { String(requestURI[..<$0]) } ?? requestURI
+        let uriQuery = questionMark.map { String(requestURI[requestURI.index(after: $0)...]) } ?? ""
 
         var base = basePath
         var path: String
-        if let documentURI = cgi["DOCUMENT_URI"], !documentURI.isEmpty {
+        if !documentURI.isEmpty {
             path = documentURI
         } else if basePath.isEmpty, !pathInfo.isEmpty, !scriptName.isEmpty {
             base = scriptName
@@ -53,18 +62,26 @@ public struct RequestMapping: Sendable {
         }
         path = Self.strip(base, from: path)
 
-        let https = (cgi["HTTPS"] ?? "").lowercased()
         return Request(
-            method: HTTPMethod(rawValue: cgi["REQUEST_METHOD"] ?? "GET"),
+            method: HTTPMethod(rawValue: method),
             path: path,
-            query: cgi["QUERY_STRING"] ?? uriQuery,
+            query: query ?? uriQuery,
             headers: headers,
             body: body,
-            clientAddress: cgi["REMOTE_ADDR"] ?? "",
-            isHTTPS: https == "on" || https == "1" || cgi["REQUEST_SCHEME"]?.lowercased() == "https",
+            clientAddress: clientAddress,
+            isHTTPS: Self.isOn(https) || Self.isHTTPS(scheme),
             basePath: base,
             originalURI: requestURI.isEmpty ? path : requestURI
         )
+    }
+
+    /// `HTTPS=on` (or `1`), as nginx and Apache set it for TLS requests.
+    private static func isOn(_ value: String) -> Bool {
+        value == "1" || value.utf8.count == 2 && value.lowercased() == "on"
+    }
+
+    private static func isHTTPS(_ scheme: String) -> Bool {
+        scheme.utf8.count == 5 && scheme.lowercased() == "https"
     }
 
     /// `path` below `base`; `""` (which no route matches) when it lies outside it.
@@ -86,8 +103,14 @@ public struct RequestMapping: Sendable {
         return length
     }
 
-    /// `USER_AGENT` → `user-agent`.
-    private static func headerName(fromCGI name: Substring) -> String {
-        String(name.lowercased().map { $0 == "_" ? "-" : $0 })
+    /// `HTTP_USER_AGENT` → `user-agent`, on bytes.
+    private static func headerName(fromCGI name: String) -> String {
+        String(decoding: name.utf8.dropFirst(5).map { byte in
+            switch byte {
+            case UInt8(ascii: "_"): UInt8(ascii: "-")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte | 0x20
+            default: byte
+            }
+        }, as: UTF8.self)
     }
 }

@@ -4,15 +4,27 @@ import Web
 /// a blank line and the body, ready to be written in one go.
 enum ResponseEncoding {
     static func encode(_ response: Response) -> [UInt8] {
-        var head = "Status: \(response.status.code) \(response.status.reason)\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024 + response.body.count)
+        bytes.append(contentsOf: "Status: ".utf8)
+        bytes.append(contentsOf: String(response.status.code).utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: response.status.reason.utf8)
+        bytes.append(contentsOf: "\r\n".utf8)
+        var hasLength = false
         for (name, value) in response.headers where isSafe(name) && isSafe(value) {
-            head += name + ": " + value + "\r\n"
+            hasLength = hasLength || name.caseInsensitiveEquals("content-length")
+            bytes.append(contentsOf: name.utf8)
+            bytes.append(contentsOf: ": ".utf8)
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(contentsOf: "\r\n".utf8)
         }
-        if response.headers["content-length"] == nil {
-            head += "Content-Length: \(response.body.count)\r\n"
+        if !hasLength {
+            bytes.append(contentsOf: "Content-Length: ".utf8)
+            bytes.append(contentsOf: String(response.body.count).utf8)
+            bytes.append(contentsOf: "\r\n".utf8)
         }
-        head += "\r\n"
-        var bytes = Array(head.utf8)
+        bytes.append(contentsOf: "\r\n".utf8)
         bytes.append(contentsOf: response.body)
         return bytes
     }

@@ -28,20 +28,22 @@ public enum Base64URL {
 
     /// The bytes of unpadded base64url `text`, or nil when it is not that.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let symbols = Array(text.utf8)
+        let symbols = text.utf8
         guard symbols.count % 4 != 1 else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(symbols.count * 3 / 4)
+        let table = values
+        var output = [UInt8](repeating: 0, count: symbols.count * 3 / 4)
+        var written = 0
         var buffer: UInt32 = 0
         var bits = 0
         for symbol in symbols {
-            let value = values[Int(symbol)]
+            let value = table[Int(symbol)]
             guard value != 0xFF else { return nil }
             buffer = buffer << 6 | UInt32(value)
             bits += 6
             if bits >= 8 {
                 bits -= 8
-                output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+                output[written] = UInt8(truncatingIfNeeded: buffer >> UInt32(bits))
+                written += 1
             }
         }
         // Leftover bits must be zero, so each byte string has exactly one encoding.

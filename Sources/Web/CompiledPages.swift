@@ -24,27 +24,31 @@ final class CompiledPages: Sendable {
         let segments: [Segment]
     }
 
-    private let pages = Mutex<[String: Page]>([:])
+    private let pages = Mutex<[[UInt8]: Page]>([:])
 
     /// `name` rendered over `context`, through the compiled page of its shape.
-    func render(_ name: String, _ context: [String: Any], using render: (String, [String: Any]) throws -> String) throws -> String {
-        var shape = name
+    func render(_ name: String, _ context: [String: Any], using render: (String, [String: Any]) throws -> String) throws -> [UInt8] {
+        // The shape as bytes: name, then per key (sorted) its kind and, for flags and numbers, its value.
+        var shape = Array(name.utf8)
         var strings: [String] = []
         var markerContext: [String: Any] = [:]
         for key in context.keys.sorted() {
+            shape.append(0)
+            shape.append(contentsOf: key.utf8)
             switch context[key] {
             case let string as String:
-                shape += "|\(key)=" + (string.isEmpty ? "\"\"" : "s")
+                shape.append(string.isEmpty ? UInt8(ascii: "e") : UInt8(ascii: "s"))
                 markerContext[key] = string.isEmpty ? "" : Self.marker(strings.count)
                 strings.append(string)
             case let flag as Bool:
-                shape += "|\(key)=\(flag)"
+                shape.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
                 markerContext[key] = flag
             case let number as Int:
-                shape += "|\(key)=\(number)"
+                shape.append(UInt8(ascii: "#"))
+                shape.append(contentsOf: String(number).utf8)
                 markerContext[key] = number
             default:
-                return try render(name, context)  // lists and the like: no shape to reuse
+                return Array(try render(name, context).utf8)  // lists and the like: no shape to reuse
             }
         }
         if let page = pages.withLock({ $0[shape] }) { return Self.fill(page, with: strings) }
@@ -89,7 +93,7 @@ final class CompiledPages: Sendable {
     }
 
     /// The page with `strings` in place of its markers.
-    static func fill(_ page: Page, with strings: [String]) -> String {
+    static func fill(_ page: Page, with strings: [String]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(4096)
         for segment in page.segments {
@@ -100,7 +104,7 @@ final class CompiledPages: Sendable {
                 if escaped { HTMLEscaping.append(strings[index], to: &output) } else { output.append(contentsOf: strings[index].utf8) }
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 }
 

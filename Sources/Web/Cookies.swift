@@ -7,7 +7,39 @@ public enum CookieParser {
     /// walking `Character`s (grapheme clusters) cost most of a `/auth` request.
     public static func parse(_ header: String) -> [String: String] {
         var cookies: [String: String] = [:]
-        for pair in header.utf8.split(separator: UInt8(ascii: ";")) {
+        forEachCookie(in: header) { name, value in
+            let key = String(decoding: name, as: UTF8.self)
+            if cookies[key] == nil { cookies[key] = String(decoding: value, as: UTF8.self) }
+            return true
+        }
+        return cookies
+    }
+
+    /// The value of the first well-formed cookie called `name` in `header`, or nil:
+    /// what `parse(header)[name]` gives, without building the dictionary.
+    public static func value(of name: String, in header: String) -> String? {
+        var found: String?
+        forEachCookie(in: header) { candidate, value in
+            guard candidate.elementsEqual(name.utf8) else { return true }
+            found = String(decoding: value, as: UTF8.self)
+            return false
+        }
+        return found
+    }
+
+    /// Calls `body` with the name and value bytes of each well-formed pair, in
+    /// order, until it returns false. Works on the header's bytes: every byte a
+    /// cookie may hold is ASCII, and walking `Character`s (grapheme clusters)
+    /// cost most of a `/auth` request.
+    private static func forEachCookie(
+        in header: String, _ body: (Substring.UTF8View, Substring.UTF8View) -> Bool
+    ) {
+        let bytes = Substring(header).utf8
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+            let pair = bytes[start..<end]
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
             guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let name = trimmingSpaces(pair[..<equals])
             var value = trimmingSpaces(pair[pair.index(after: equals)...])
@@ -15,10 +47,8 @@ public enum CookieParser {
                 value = value.dropFirst().dropLast()
             }
             guard !name.isEmpty, name.allSatisfy(isTokenCharacter), value.allSatisfy(isCookieOctet) else { continue }
-            let key = String(decoding: name, as: UTF8.self)
-            if cookies[key] == nil { cookies[key] = String(decoding: value, as: UTF8.self) }
+            if !body(name, value) { return }
         }
-        return cookies
     }
 
     /// RFC 6265 cookie-octet: visible ASCII except `"`, `,`, `;` and `\`.
@@ -28,7 +58,20 @@ public enum CookieParser {
 
     /// RFC 7230 token character, what a cookie name may hold.
     static func isTokenCharacter(_ byte: UInt8) -> Bool {
-        byte > 0x20 && byte < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains(byte)
+        switch byte {
+        case 0x21...0x7E:
+            switch byte {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "@"),
+                 UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"), UInt8(ascii: "\""),
+                 UInt8(ascii: "/"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "?"), UInt8(ascii: "="),
+                 UInt8(ascii: "{"), UInt8(ascii: "}"):
+                false
+            default:
+                true
+            }
+        default:
+            false
+        }
     }
 
     /// `bytes` without leading and trailing spaces and tabs (HTTP's OWS).

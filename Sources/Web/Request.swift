@@ -40,6 +40,14 @@ public struct Request: Sendable {
         }
     }
 
+    /// The value of the cookie `name` (the first, if repeated), or nil.
+    public func cookie(_ name: String) -> String? {
+        for header in headers.values("cookie") {
+            if let value = CookieParser.value(of: name, in: header) { return value }
+        }
+        return nil
+    }
+
     /// The decoded fields of an `application/x-www-form-urlencoded` body.
     /// A body of another type, or with invalid encoding, is a 400.
     public func form() throws(HTTPError) -> FormFields {

@@ -55,7 +55,9 @@ public struct Session: Sendable, Equatable {
 
     /// A fresh anonymous session with new random id and CSRF token.
     public static func anonymous(now: Int64) throws -> Session {
-        Session(id: try randomToken(), stage: .anonymous, issuedAt: now, csrfToken: try randomToken())
+        let random = try SecureRandom.bytes(count: 32)  // one draw for both tokens
+        return Session(id: Base64URL.encode(Array(random[..<16])), stage: .anonymous, issuedAt: now,
+                       csrfToken: Base64URL.encode(Array(random[16...])))
     }
 
     /// This session moved to `stage` for `userID`: new id and CSRF token, so

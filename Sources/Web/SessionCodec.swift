@@ -71,21 +71,47 @@ public struct SessionCodec: Sendable {
     }
 
     private static func parse(_ payload: [UInt8]) -> Session? {
-        let fields = fields(of: String(decoding: payload, as: UTF8.self), separatedBy: "|")
-        guard fields.count == 12, fields[0] == "1",
-              let stage = Session.Stage(rawValue: String(fields[2])),
-              let generation = Int64(fields[4]), let issuedAt = Int64(fields[5]), let lastSeen = Int64(fields[6]),
-              let username = try? PercentEncoding.decode(fields[8]),
-              let flash = try? PercentEncoding.decode(fields[9]),
-              let returnTo = try? PercentEncoding.decode(fields[10])
+        // On bytes: every byte the encoder writes is ASCII, and Strings are made only for the fields kept.
+        let fields = payload.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false)
+        guard fields.count == 12, fields[0].elementsEqual("1".utf8),
+              let stage = Session.Stage(rawValue: text(fields[2])),
+              let generation = integer(fields[4]), let issuedAt = integer(fields[5]), let lastSeen = integer(fields[6]),
+              let username = decoded(fields[8]), let flash = decoded(fields[9]), let returnTo = decoded(fields[10])
         else { return nil }
-        let userID = Int64(fields[3])
+        let userID = integer(fields[3])
         guard (userID == nil) == (stage == .anonymous) else { return nil }
         // Empty means absent: an empty flash or return address carries nothing.
-        return Session(id: String(fields[1]), stage: stage, userID: userID, username: username, generation: generation,
-                       issuedAt: issuedAt, lastSeen: lastSeen, csrfToken: String(fields[7]),
+        return Session(id: text(fields[1]), stage: stage, userID: userID, username: username, generation: generation,
+                       issuedAt: issuedAt, lastSeen: lastSeen, csrfToken: text(fields[7]),
                        flash: flash.isEmpty ? nil : flash, returnTo: returnTo.isEmpty ? nil : returnTo,
-                       enrolment: fields[11].isEmpty ? nil : String(fields[11]))
+                       enrolment: fields[11].isEmpty ? nil : text(fields[11]))
+    }
+
+    private static func text(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A field the encoder percent-encoded; most hold no `%` and need no decoding.
+    private static func decoded(_ bytes: ArraySlice<UInt8>) -> String? {
+        guard bytes.contains(UInt8(ascii: "%")) else { return text(bytes) }
+        return try? PercentEncoding.decode(text(bytes))
+    }
+
+    /// A decimal integer, optionally negative, that fits `Int64`; nil otherwise.
+    private static func integer(_ bytes: ArraySlice<UInt8>) -> Int64? {
+        var digits = bytes[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.count <= 19 else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = shifted.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
     }
 }
 

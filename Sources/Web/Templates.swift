@@ -44,6 +44,11 @@ public struct Templates: Sendable {
 
     /// `name` rendered over `context` (dictionaries, arrays, strings, numbers, booleans).
     public func render(_ name: String, _ context: [String: Any]) throws -> String {
+        String(decoding: try renderBytes(name, context), as: UTF8.self)
+    }
+
+    /// `name` rendered over `context`, as the UTF-8 bytes of a response body.
+    public func renderBytes(_ name: String, _ context: [String: Any]) throws -> [UInt8] {
         try compiled.render(name, context, using: renderUncompiled)
     }
 

@@ -90,3 +90,17 @@ struct HardeningTests {
         if tail.first != "%" { #expect(done.location == rd) }
     }
 }
+
+struct DisplayTimeFieldsTests {
+    /// The integer date arithmetic agrees with Foundation's Gregorian calendar, leap years and all.
+    @Test(arguments: [Int64(0), 59, 86_399, 86_400, 951_782_400, 951_868_799, 1_709_164_800, 1_800_000_000,
+                      4_107_542_400, 253_402_300_799, -1, -86_401])
+    func agreesWithFoundation(_ time: Int64) throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
+                                        from: Date(timeIntervalSince1970: TimeInterval(time)))
+        let f = DisplayTime.fields(time)
+        #expect([f.year, f.month, f.day, f.hour, f.minute, f.second] == [c.year, c.month, c.day, c.hour, c.minute, c.second])
+    }
+}

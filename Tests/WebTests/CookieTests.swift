@@ -86,3 +86,23 @@ struct CookieAttributeTests {
         #expect(SetCookie.isValidDomain(domain) == valid)
     }
 }
+
+struct CookieLookupTests {
+    @Test(arguments: ["a=1", "a=1; b=2", "  a = 1 ;  b=2  ", "a=\"quoted\"", "a=1; a=2", "junk; a=1", "=1; a=2",
+                      "a=1; b=x y", "bad name=1; c=3", "", ";;;", "a=", "b=1", "a=x y; a=2", "aa=1; a=2"])
+    func findsWhatParseFinds(_ header: String) {
+        for name in ["a", "b", "c", "aa"] {
+            #expect(CookieParser.value(of: name, in: header) == CookieParser.parse(header)[name], "\(name) in \(header)")
+        }
+    }
+
+    @Test func requestLooksAcrossCookieHeadersFirstWins() {
+        var headers = HTTPHeaders()
+        headers.add("Cookie", "x=0")
+        headers.add("cookie", "a=1")
+        headers.add("Cookie", "a=2")
+        let request = Request(headers: headers)
+        #expect(request.cookie("a") == "1")
+        #expect(request.cookie("missing") == nil)
+    }
+}
