@@ -32,7 +32,8 @@ import pyotp
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
-TOTPGATE = ROOT / ".build" / "release" / "totpgate"
+# The binary `make install` ships: release, with the Swift runtime linked in.
+TOTPGATE = ROOT / ".build-install" / "release" / "totpgate"
 PASSWORD = "bench-password-2fa"
 BENCH_USER = "bench"   # enrolled: the logged-in session of /home and /auth (the floor's fixed name too)
 FRESH_USER = "fresh"   # not enrolled: the enrolment session of /qr
