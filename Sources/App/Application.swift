@@ -21,7 +21,7 @@ public final class Application: Sendable {
         self.logger = logger
         dataDirectory = try DataDirectory(path: settings.dataDirectory)
         var hasher = try PasswordHasher(parameters: settings.passwordHashing)
-        hasher.executor = HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.concurrentPasswordHashes * 2)
+        hasher.executor = HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes)
         self.hasher = hasher
         unknownNames = try UnknownNameThrottle()
         let keys = try SigningKeyFile(dataDirectory: dataDirectory).load()

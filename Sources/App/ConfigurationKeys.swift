@@ -79,6 +79,9 @@ extension Configuration {
         Key("lock-duration", default: "`3600` (seconds)") { config, value throws(InvalidValue) in
             config.settings.accounts.throttle.lockDuration = try integer(value, in: 1...tenYears)
         },
+        Key("password-hash-threads", default: "half the cores, at least 1") { config, value throws(InvalidValue) in
+            config.settings.concurrentPasswordHashes = Int(try integer(value, in: 1...64))
+        },
     ]
 
     /// Ten years is "forever" for a lock; larger values only risk overflow.

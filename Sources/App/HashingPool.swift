@@ -11,12 +11,12 @@ import Web
 /// worker threads at normal priority, a burst of logins (even for unknown
 /// names) would take the cores from cheap requests such as `/auth`, whose
 /// latency nginx's `auth_request` adds to every protected page. Here at most
-/// one hash per slot runs, at nice 10, so the scheduler serves the gate
+/// one hash per slot runs, at nice 19, so the scheduler serves the gate
 /// first; a few more wait; beyond that a login gets `503` with `Retry-After`
 /// rather than tying up a worker thread.
 final class HashingPool: ScryptExecutor {
     /// Niceness of the hashing threads: lower priority than the workers (0).
-    static let niceness: Int32 = 10
+    static let niceness: Int32 = 19
 
     private final class Job: Sendable {
         let work: @Sendable () throws -> [UInt8]

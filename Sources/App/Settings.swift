@@ -38,9 +38,11 @@ public struct Settings: Sendable {
     public var accounts = AccountConfiguration()
     /// scrypt cost of new password hashes (OWASP's N=2^15, r=8, p=3 by default).
     public var passwordHashing = PasswordHasher.owaspParameters
-    /// Password hashes computed at once, on low-priority threads of their own;
-    /// twice as many logins may wait, more at that moment get 503.
-    public var concurrentPasswordHashes = ProcessInfo.processInfo.activeProcessorCount
+    /// Password hashes computed at once, on low-priority threads of their own:
+    /// half the cores, so a burst of logins leaves the other half to the gate.
+    public var concurrentPasswordHashes = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    /// Logins that may wait for a hashing thread before more get 503.
+    public var waitingPasswordHashes = 4
     /// Pixels per module of the enrolment QR code.
     public var qrScale = 6
 

@@ -70,6 +70,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds an account stays locked after its 10th consecutive failure, unless `user unlock` lifts it sooner (default: 3600).")
     var lockDuration: Int64?
 
+    @Option(help: "Low-priority threads hashing passwords, each one scrypt at a time (default: half the cores, at least 1).")
+    var passwordHashThreads: Int?
+
     func validate() throws {
         guard socket == nil || listen == nil else { throw ValidationError("use --socket or --listen, not both") }
     }
@@ -88,6 +91,7 @@ struct ServeCommand: ParsableCommand {
             ("threads", threads), ("base-path", basePath), ("www", www), ("app-name", appName), ("logo", logo),
             ("cookie-name", cookieName), ("cookie-secure", cookieSecure?.rawValue), ("cookie-domain", cookieDomain),
             ("cookie-path", cookiePath), ("throttle-delay", throttleDelay), ("lock-duration", lockDuration),
+            ("password-hash-threads", passwordHashThreads),
         ] + allowedRedirectHost.map { ("allowed-redirect-host", $0) }
         for (key, value) in options { try configuration.setFlag(key, to: value) }
         try configuration.validate()
