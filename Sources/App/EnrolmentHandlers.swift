@@ -79,12 +79,11 @@ extension Handlers {
     /// Back to the start with a fresh session when this enrolment is over:
     /// completed, or replaced by a later login (which alone may finish it).
     private func restart(after error: AccountError, _ request: Request, _ context: RequestContext) throws -> Response {
-        var restart = try Session.anonymous(now: context.now)
-        restart.flash = switch error {
+        let message = switch error {
         case .alreadyEnrolled: "Two-step verification is already on for this account. Please sign in."
         default: "This set-up was replaced by a newer sign-in. Please sign in again."
         }
-        return try redirect(to: request.url("/"), with: restart, request, context)
+        return try startOver(saying: message, request, context)
     }
 
     /// `ABCDEFGH…` as `ABCD EFGH …`, the way people type it into an app.

@@ -62,6 +62,14 @@ struct Handlers: Sendable {
         return try redirect(to: location, with: again, request, context)
     }
 
+    /// `303` to the start with a fresh anonymous session saying `message`:
+    /// for a half-done login or enrolment that can no longer finish.
+    func startOver(saying message: String, _ request: Request, _ context: RequestContext) throws -> Response {
+        var fresh = try Session.anonymous(now: context.now)
+        fresh.flash = message
+        return try redirect(to: request.url("/"), with: fresh, request, context)
+    }
+
     /// A page showing (and so consuming) the session's flash message, with its
     /// CSRF token; re-issues the cookie when the session is new or changed, or
     /// needs renewing.

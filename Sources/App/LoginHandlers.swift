@@ -68,9 +68,7 @@ extension Handlers {
         // A half-done login keeps the generation it began under: if every session
         // of the user was ended meanwhile (logout everywhere, new password), so is this one.
         if session.stage != .anonymous, session.generation != user.sessionGeneration {
-            var restart = try Session.anonymous(now: context.now)
-            restart.flash = "Your sign-in was ended. Please sign in again."
-            return try redirect(to: request.url("/"), with: restart, request, context)
+            return try startOver(saying: "Your sign-in was ended. Please sign in again.", request, context)
         }
         var advanced = try session.advanced(to: next, userID: user.id, username: user.name,
                                             generation: user.sessionGeneration, now: context.now)

@@ -33,13 +33,6 @@ public struct Request: Sendable {
         self.originalURI = originalURI ?? basePath + path + (query.isEmpty ? "" : "?" + query)
     }
 
-    /// Cookies sent with the request; junk is skipped, the first of a repeated name wins.
-    public var cookies: [String: String] {
-        headers.values("cookie").reduce(into: [:]) { cookies, header in
-            cookies.merge(CookieParser.parse(header)) { first, _ in first }
-        }
-    }
-
     /// The value of the cookie `name` (the first, if repeated), or nil.
     public func cookie(_ name: String) -> String? {
         for header in headers.values("cookie") {

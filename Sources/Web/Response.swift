@@ -10,11 +10,6 @@ public struct Response: Sendable {
         self.body = body
     }
 
-    /// An HTML page.
-    public static func html(_ html: String, status: HTTPStatus = .ok) -> Response {
-        Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
-    }
-
     /// `303 See Other` to `location` (a path this application built, or a checked return address).
     public static func redirect(to location: String) -> Response {
         Response(status: .seeOther, headers: ["Location": location])

@@ -29,12 +29,6 @@ struct CookieParserTests {
         #expect(CookieParser.parse(header) == expected)
     }
 
-    @Test func requestMergesCookieHeaders() {
-        var headers = HTTPHeaders()
-        headers.add("Cookie", "a=1")
-        headers.add("cookie", "b=2; a=3")
-        #expect(Request(headers: headers).cookies == ["a": "1", "b": "2"])
-    }
 }
 
 struct SetCookieTests {

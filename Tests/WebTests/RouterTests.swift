@@ -98,7 +98,7 @@ struct RouterTests {
     @Test func handlersMayForbidCaching() {
         var router = Router<Int> { error, _ in Response(status: error.status) }
         router.get("/secret") { _, _ in
-            var response = Response.html("secret")
+            var response = Response(body: Array("secret".utf8))
             response.forbidCaching()
             return response
         }
