@@ -1,4 +1,5 @@
 import Accounts
+import Encoding
 import OTP
 import Web
 

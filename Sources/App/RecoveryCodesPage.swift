@@ -1,4 +1,4 @@
-import OTP
+import Encoding
 import Web
 
 /// The page that shows recovery codes, the one time they exist in plain text:

@@ -1,5 +1,5 @@
 import Accounts
-import OTP
+import Encoding
 import Web
 
 /// `/logout` and `/auth`: ending a session, and checking one for nginx.

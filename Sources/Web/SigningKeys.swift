@@ -1,5 +1,5 @@
 import Crypto
-import OTP
+import Encoding
 
 /// The cookie-signing keys: the current one signs, every one verifies, so a
 /// rotation does not log anybody out.

@@ -1,5 +1,6 @@
 import Accounts
 import ArgumentParser
+import Encoding
 import Foundation
 import OTP
 

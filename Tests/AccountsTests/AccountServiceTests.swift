@@ -1,6 +1,6 @@
 import Crypto
+import Encoding
 import Foundation
-import OTP
 import Testing
 @testable import Accounts
 

@@ -1,6 +1,6 @@
 import Accounts
+import Encoding
 import Foundation
-import OTP
 import Testing
 import Web
 @testable import App

@@ -1,5 +1,4 @@
 import Accounts
-import OTP
 import Testing
 import Web
 @testable import App

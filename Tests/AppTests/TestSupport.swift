@@ -1,5 +1,6 @@
 import Accounts
 import Crypto
+import Encoding
 import Foundation
 import Logging
 import OTP
