@@ -22,17 +22,19 @@ let package = Package(
 
         // Base32, base64url and percent-encoding: pure functions over bytes, shared by OTP and Web.
         .target(name: "Encoding"),
+        // System calls through one errno funnel (IOError), and the read/write-all loops.
+        .target(name: "SystemIO"),
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto", "Encoding"]),
-        .target(name: "QRImage", dependencies: ["CQREncode", "CPNG"]),
-        .target(name: "Accounts", dependencies: ["Crypto", "Encoding", "OTP", "CSQLite"]),
+        .target(name: "QRImage", dependencies: ["CQREncode", "CPNG", "SystemIO"]),
+        .target(name: "Accounts", dependencies: ["Crypto", "Encoding", "OTP", "SystemIO", "CSQLite"]),
         .target(
             name: "Web",
             dependencies: ["Crypto", "Encoding", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(
             name: "FastCGI",
-            dependencies: ["CFastCGI", "Web", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CFastCGI", "SystemIO", "Web", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "App",
@@ -47,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "Accounts", "Encoding", "OTP", "QRImage", "App", "FastCGI",
+                "Accounts", "Encoding", "OTP", "QRImage", "App", "FastCGI", "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -62,13 +64,14 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP", "Encoding"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "Encoding"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "Encoding", "OTP", "Crypto"]),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "Encoding", "OTP"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "Encoding", "OTP", "SystemIO"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Encoding", "OTP", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
