@@ -4,11 +4,11 @@ import Glibc
 import Darwin
 #endif
 import Crypto
+import SystemIO
 
-/// Why the data directory or one of its files could not be used.
+/// Why the data directory or one of its files could not be used (a failed
+/// system call is an `IOError`).
 public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
-    /// A system call failed with `errno`.
-    case system(operation: String, path: String, errno: Int32)
     /// The path exists but is not a directory.
     case notADirectory(String)
     /// A secret file that is not a regular file.
@@ -22,8 +22,6 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .system(let operation, let path, let code):
-            "\(operation) \(path): \(String(cString: strerror(code)))"
         case .notADirectory(let path):
             "\(path) is not a directory"
         case .notARegularFile(let path):
@@ -57,14 +55,15 @@ public struct DataDirectory: Sendable {
 
     /// Opens the data directory at `path`, creating it (mode 0700) when absent.
     public init(path: String) throws {
-        if mkdir(path, 0o700) == 0 {
+        do {
+            try systemCall("mkdir \(path)") { mkdir(path, 0o700) }
             // A strict umask may have taken the owner's bits too.
-            try posix(chmod(path, 0o700), "chmod", path)
-        } else if errno != EEXIST {
-            throw DataDirectoryError.system(operation: "mkdir", path: path, errno: errno)
+            try systemCall("chmod \(path)") { chmod(path, 0o700) }
+        } catch let error as IOError where error.errnoCode == EEXIST {
+            // An existing directory keeps its mode.
         }
         var info = stat()
-        try posix(stat(path, &info), "stat", path)
+        try systemCall("stat \(path)") { stat(path, &info) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw DataDirectoryError.notADirectory(path) }
         self.path = path
     }
@@ -78,29 +77,20 @@ public struct DataDirectory: Sendable {
     /// Throws for a file that the group or others may access.
     public func readSecretFile(named name: String) throws -> [UInt8]? {
         let file = try checkedPath(of: name)
-        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            if errno == ENOENT { return nil }
-            throw DataDirectoryError.system(operation: "open", path: file, errno: errno)
+        let descriptor: Int32
+        do {
+            descriptor = try systemCall("open \(file)") { open(file, O_RDONLY | O_CLOEXEC) }
+        } catch let error as IOError where error.errnoCode == ENOENT {
+            return nil
         }
         defer { close(descriptor) }  // read-only: closing cannot lose data
         var info = stat()
-        try posix(fstat(descriptor, &info), "fstat", file)
+        try systemCall("fstat \(file)") { fstat(descriptor, &info) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw DataDirectoryError.notARegularFile(file) }
         guard info.st_mode & 0o077 == 0 else {
             throw DataDirectoryError.unsafePermissions(path: file, mode: UInt32(info.st_mode))
         }
-        var contents: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return contents }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw DataDirectoryError.system(operation: "read", path: file, errno: errno)
-            }
-            contents += buffer[..<count]
-        }
+        return try FileDescriptorIO.readAll(from: descriptor, reason: "read \(file)")
     }
 
     /// Writes `contents` to the secret file `name` (mode 0600), replacing any
@@ -108,10 +98,11 @@ public struct DataDirectory: Sendable {
     public func replaceSecretFile(named name: String, with contents: [UInt8]) throws {
         let file = try checkedPath(of: name)
         let temporary = try writeTemporaryFile(for: name, contents: contents)
-        guard rename(temporary, file) == 0 else {
-            let code = errno
+        do {
+            try systemCall("rename \(file)") { rename(temporary, file) }
+        } catch {
             unlink(temporary)
-            throw DataDirectoryError.system(operation: "rename", path: file, errno: code)
+            throw error
         }
         try syncDirectory()
     }
@@ -126,15 +117,16 @@ public struct DataDirectory: Sendable {
         let created = try contents()
         let temporary = try writeTemporaryFile(for: name, contents: created)
         defer { unlink(temporary) }  // after a link the file lives on under its own name
-        if link(temporary, file) == 0 {
+        do {
+            try systemCall("link \(file)") { link(temporary, file) }
             try syncDirectory()
             return created
+        } catch let error as IOError where error.errnoCode == EEXIST {
+            guard let existing = try readSecretFile(named: name) else {
+                throw IOError(errnoCode: ENOENT, reason: "open \(file)")  // created and deleted meanwhile
+            }
+            return existing
         }
-        guard errno == EEXIST else { throw DataDirectoryError.system(operation: "link", path: file, errno: errno) }
-        guard let existing = try readSecretFile(named: name) else {
-            throw DataDirectoryError.system(operation: "open", path: file, errno: ENOENT)  // created and deleted meanwhile
-        }
-        return existing
     }
 
     /// The random key of `size` bytes kept in `name`, made on first use;
@@ -151,12 +143,12 @@ public struct DataDirectory: Sendable {
     /// a library creating it later (SQLite) cannot give it a wider mode.
     func createPrivateFileIfAbsent(named name: String) throws {
         let file = try checkedPath(of: name)
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor < 0 {
-            if errno == EEXIST { return }
-            throw DataDirectoryError.system(operation: "create", path: file, errno: errno)
+        do {
+            let descriptor = try systemCall("create \(file)") { open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+            close(descriptor)  // nothing written, nothing to lose
+        } catch let error as IOError where error.errnoCode == EEXIST {
+            // Already there, with whatever mode it was given then.
         }
-        close(descriptor)  // nothing written, nothing to lose
     }
 
     private func checkedPath(of name: String) throws -> String {
@@ -171,12 +163,11 @@ public struct DataDirectory: Sendable {
         let suffix = try SecureRandom.bytes(count: 8).map { String($0, radix: 16) }.joined()
         let temporary = path(of: ".\(name).\(suffix).tmp")
         // O_EXCL: the file is new, so the mode given here is its mode from the first byte.
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw DataDirectoryError.system(operation: "create", path: temporary, errno: errno) }
+        let descriptor = try systemCall("create \(temporary)") { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         do {
             defer { close(descriptor) }  // fsync below already reported any write error
-            try writeAll(contents, to: descriptor, path: temporary)
-            try posix(fsync(descriptor), "fsync", temporary)
+            try FileDescriptorIO.writeAll(contents, to: descriptor, reason: "write \(temporary)")
+            try systemCall("fsync \(temporary)") { fsync(descriptor) }
         } catch {
             unlink(temporary)
             throw error
@@ -184,31 +175,10 @@ public struct DataDirectory: Sendable {
         return temporary
     }
 
-    private func writeAll(_ contents: [UInt8], to descriptor: Int32, path: String) throws {
-        var written = 0
-        while written < contents.count {
-            let count = contents.withUnsafeBytes { bytes in
-                // Not empty (written < count), so the base address exists.
-                write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw DataDirectoryError.system(operation: "write", path: path, errno: errno)
-            }
-            written += count
-        }
-    }
-
     /// Flushes the directory itself, so a new name survives a crash.
     private func syncDirectory() throws {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw DataDirectoryError.system(operation: "open", path: path, errno: errno) }
+        let descriptor = try systemCall("open \(path)") { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         defer { close(descriptor) }
-        try posix(fsync(descriptor), "fsync", path)
+        try systemCall("fsync \(path)") { fsync(descriptor) }
     }
-}
-
-/// Throws `errno` as a typed error unless a system call returned 0.
-private func posix(_ result: Int32, _ operation: String, _ path: String) throws {
-    guard result == 0 else { throw DataDirectoryError.system(operation: operation, path: path, errno: errno) }
 }
