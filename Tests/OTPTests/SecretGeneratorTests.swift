@@ -22,4 +22,8 @@ struct SecretGeneratorTests {
     func refusesSecretsBelowRFC4226Minimum(_ bits: Int) {
         #expect(throws: OTPError.secretTooShort(bits: bits, minimum: 128)) { try SecretGenerator.generate(bits: bits) }
     }
+
+    @Test func refusesPartBytes() {
+        #expect(throws: OTPError.secretBitsNotWholeBytes(130)) { try SecretGenerator.generate(bits: 130) }
+    }
 }
