@@ -15,13 +15,19 @@ public final class Application: Sendable {
     private let logger: Logger
 
     /// Loads (creating on first use) the data directory, keys and database, and parses the templates.
-    public init(settings: Settings, logger: Logger, clock: @escaping @Sendable () -> Int64 = Application.systemClock) throws {
+    public convenience init(settings: Settings, logger: Logger, clock: @escaping @Sendable () -> Int64 = Application.systemClock) throws {
+        try self.init(settings: settings, logger: logger, clock: clock,
+                      hashingPool: HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes))
+    }
+
+    /// An application hashing passwords on `hashingPool`, which tests share.
+    init(settings: Settings, logger: Logger, clock: @escaping @Sendable () -> Int64, hashingPool: HashingPool) throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
         dataDirectory = try DataDirectory(path: settings.dataDirectory)
         var hasher = try PasswordHasher(parameters: settings.passwordHashing)
-        hasher.executor = HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes)
+        hasher.executor = hashingPool
         self.hasher = hasher
         unknownNames = try UnknownNameThrottle()
         let keys = try SigningKeyFile(dataDirectory: dataDirectory).load()
@@ -30,16 +36,19 @@ public final class Application: Sendable {
         for name in Self.requiredTemplates where !templates.contains(name) { throw TemplateError.missing(name) }
 
         let pages = Pages(templates: templates, settings: settings)
-        let handlers = Handlers(
-            pages: pages,
-            cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
-            revocations: SessionRevocations(),
-            enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep)),
-            settings: settings)
-        var router = Router<RequestContext>(securityHeaders: SecurityHeaders(formTargets: settings.allowedRedirectHosts)) {
-            error, request in pages.error(error, for: request)
+        let revocations = SessionRevocations()
+        var router = Router<RequestContext>(errorPage: pages.error) { error, request in
+            logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
         }
-        handlers.register(on: &router)
+        router.add(SecurityHeaders(formTargets: settings.allowedRedirectHosts))
+        router.add(SessionMiddleware(
+            cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
+            revocations: revocations))
+        Handlers(
+            pages: pages, revocations: revocations,
+            enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep)),
+            settings: settings
+        ).register(on: &router)
         self.router = router
         // Opens the database once now, so a broken store stops the start rather than the first request.
         _ = try makeAccountService()
@@ -69,34 +78,30 @@ public final class Application: Sendable {
         return accounts
     }
 
-    /// One thread's request handler: the shared router plus the thread's store connection.
-    public struct Worker: RequestHandler {
+    /// One thread's responder: the shared router plus the thread's store connection.
+    public struct Worker: HTTPResponder {
         let application: Application
         let accounts: AccountService
 
         public func respond(to request: Request) -> Response {
+            var context = makeContext(for: request)
+            return application.router.respond(to: request, context: &context)
+        }
+
+        public func respond(to error: HTTPError, for request: Request) -> Response {
+            var context = makeContext(for: request)
+            return application.router.respond(to: error, for: request, context: &context)
+        }
+
+        /// The context of `request`: its time, and the accounts auditing with its client.
+        private func makeContext(for request: Request) -> RequestContext {
             var accounts = accounts
             let logger = application.logger
             accounts.audit = { event in
                 // One line per security event, for people and for fail2ban (README).
                 logger.notice("audit \(event) client=\(request.clientAddress.isEmpty ? "-" : request.clientAddress)")
             }
-            let context = RequestContext(now: application.clock(), accounts: accounts)
-            return application.router.respond(to: request, context: context) { error in
-                logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
-            }
-        }
-
-        public func respond(to error: HTTPError, for request: Request) -> Response {
-            application.router.respond(to: error, for: request)
+            return RequestContext(now: application.clock(), accounts: accounts)
         }
     }
-}
-
-/// What a handler gets besides the request.
-struct RequestContext {
-    /// The time of the request, Unix seconds.
-    let now: Int64
-    /// The accounts, over this worker's store connection, auditing with this request's client.
-    let accounts: AccountService
 }

@@ -17,7 +17,7 @@ struct HashingPoolTests {
         #expect(try pool.derive { [7] } == [7])  // the slot came back after the error
     }
 
-    @Test func aLoginBeyondTheSlotsAndQueueGets503() throws {
+    @Test func aHashBeyondTheSlotsAndQueueIsRefused() throws {
         let pool = HashingPool(slots: 1, waiting: 0)
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -31,16 +31,48 @@ struct HashingPoolTests {
             finished.signal()
         }
         started.wait()
-        do {
-            _ = try pool.derive { [2] }
-            Issue.record("a second hash was admitted beyond the pool's capacity")
-        } catch let error as HTTPError {
-            #expect(error.status == .serviceUnavailable)
-            #expect(error.headers["Retry-After"] == "1")
-        }
+        #expect(throws: HashingPool.Busy()) { try pool.derive { [2] } }
         release.signal()
         finished.wait()
         #expect(try pool.derive { [3] } == [3])
+    }
+
+    @Test func aRefusedLoginIsA503ToTryAgainInASecond() throws {
+        let pool = HashingPool(slots: 1, waiting: 0)
+        let app = try TestApp(hashingPool: pool)
+        try app.addUser()
+        pool.shutdown()
+        let response = try Browser(app).login(code: app.code())
+        #expect(response.status == .serviceUnavailable)
+        #expect(response.headers["Retry-After"] == "1")
+        #expect(response.text.contains("Too many sign-ins at this moment."))
+    }
+
+    @Test func aShutDownPoolFinishesWhatItTookAndRefusesMore() throws {
+        let pool = HashingPool(slots: 1, waiting: 1)
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let results = Mutex<[UInt8]>([])
+        let finished = DispatchGroup()
+        for value in [UInt8(1), 2] {
+            finished.enter()
+            Thread.detachNewThread {
+                if let result = try? pool.derive({
+                    started.signal()
+                    release.wait()
+                    return [value]
+                }) { results.withLock { $0 += result } }
+                finished.leave()
+            }
+        }
+        started.wait()  // one hash runs
+        while pool.admitted < 2 { sched_yield() }  // the other waits in the queue
+        pool.shutdown()
+        #expect(throws: HashingPool.Busy()) { try pool.derive { [3] } }
+        release.signal()
+        release.signal()
+        finished.wait()
+        #expect(results.withLock { $0.sorted() } == [1, 2])
     }
 }
 

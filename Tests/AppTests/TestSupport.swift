@@ -35,15 +35,19 @@ struct TestApp {
     let application: Application
     let worker: Application.Worker
 
-    init(configure: (inout Settings) -> Void = { _ in }) throws {
+    init(hashingPool: HashingPool = TestApp.hashingPool, configure: (inout Settings) -> Void = { _ in }) throws {
         var settings = Settings()
         settings.dataDirectory = directory.path + "/data"
         settings.passwordHashing = try Scrypt(n: 16, r: 1, p: 1)
         configure(&settings)
         let clock = clock
-        application = try Application(settings: settings, logger: Logger(label: "test"), clock: { clock.now })
+        application = try Application(settings: settings, logger: Logger(label: "test"), clock: { clock.now },
+                                      hashingPool: hashingPool)
         worker = try application.makeWorker()
     }
+
+    /// One pool for every test app, with room for all their logins at once.
+    static let hashingPool = HashingPool(slots: 1, waiting: 1000)
 
     var now: Int64 { clock.now }
 
