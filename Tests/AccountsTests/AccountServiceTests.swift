@@ -419,6 +419,13 @@ struct AccountServiceTests {
         ])
     }
 
+    @Test func summarisesOneUserLikeTheList() throws {
+        let (alice, _) = try fixture.addUser("alice")
+        #expect(try service.summary(userID: alice, now: t + 10) == service.listUsers(now: t + 10).first)
+        try service.deleteUser(named: "alice")
+        #expect(try service.summary(userID: alice, now: t + 10) == nil)
+    }
+
     // MARK: Secrets at rest and in the log
 
     @Test func theDatabaseHoldsNoPlaintextSecretAndASecretMovedToAnotherUserFailsToOpen() throws {
