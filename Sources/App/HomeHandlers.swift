@@ -9,9 +9,11 @@ extension Handlers {
     /// `GET /home`: who is signed in and since when, the second factor and the
     /// recovery codes left, for a fully logged-in session.
     func home(_ request: Request, _ context: inout RequestContext) throws -> Response {
-        guard let session = context.session, let user = session.user(at: .full) else { return .redirect(to: request.url("/")) }
-        let enrolledAt = try context.accounts.store.user(id: user.id)?.enrolledAt
-        let recoveryCodesLeft = try context.accounts.remainingRecoveryCodes(userID: user.id)
+        guard let session = context.session, let user = session.user(at: .full),
+              let summary = try context.accounts.summary(userID: user.id, now: context.now)
+        else { return .redirect(to: request.url("/")) }
+        let enrolledAt: Int64? = if case .enrolled(let since) = summary.secondFactor { since } else { nil }
+        let recoveryCodesLeft = summary.unusedRecoveryCodes
         return try show(Page("home", title: "Home", [
             "username": session.username,
             "signedIn": DisplayTime.dateAndTime(session.issuedAt),
