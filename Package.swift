@@ -22,7 +22,7 @@ let package = Package(
 
         // Base32, base64url and percent-encoding: pure functions over bytes, shared by OTP and Web.
         .target(name: "Encoding"),
-        // System calls through one errno funnel (IOError), and the read/write-all loops.
+        // System calls through one errno funnel (IOError), the read/write-all loops, and the clock.
         .target(name: "SystemIO"),
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto", "Encoding"]),
@@ -38,7 +38,7 @@ let package = Package(
         ),
         .target(
             name: "App",
-            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "Encoding", "OTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "Encoding", "OTP", "SystemIO", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedTemplates"]
         ),
 
@@ -60,8 +60,8 @@ let package = Package(
         // Renders under valgrind for bench/leak-check-qr; not part of the product.
         .executableTarget(name: "QRLeakCheck", dependencies: ["QRImage"], path: "bench/QRLeakCheck"),
 
-        // Running programs (totpgate, oathtool, zbarimg) from tests; shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // What the test targets share: running programs (totpgate, oathtool, zbarimg), a clock moved by hand, temporary directories.
+        .target(name: "TestSupport", dependencies: ["SystemIO"], path: "Tests/TestSupport"),
 
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "Encoding"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "Encoding", "OTP", "Crypto"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "Encoding", "OTP", "Crypto", "TestSupport"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "Encoding", "OTP", "SystemIO"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Encoding", "OTP", "QRImage", "TestSupport"]),
     ],

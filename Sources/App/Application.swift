@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Logging
+import SystemIO
 import Web
 
 /// totpgate's web application: settings, keys and templates loaded once at
@@ -11,17 +12,17 @@ public final class Application: Sendable {
     private let dataDirectory: DataDirectory
     private let hasher: PasswordHasher
     private let unknownNames: UnknownNameThrottle
-    private let clock: @Sendable () -> Int64
+    private let clock: any TimeSource
     private let logger: Logger
 
     /// Loads (creating on first use) the data directory, keys and database, and parses the templates.
-    public convenience init(settings: Settings, logger: Logger, clock: @escaping @Sendable () -> Int64 = Application.systemClock) throws {
+    public convenience init(settings: Settings, logger: Logger, clock: any TimeSource = SystemClock()) throws {
         try self.init(settings: settings, logger: logger, clock: clock,
                       hashingPool: HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes))
     }
 
     /// An application hashing passwords on `hashingPool`, which tests share.
-    init(settings: Settings, logger: Logger, clock: @escaping @Sendable () -> Int64, hashingPool: HashingPool) throws {
+    init(settings: Settings, logger: Logger, clock: any TimeSource, hashingPool: HashingPool) throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -36,7 +37,7 @@ public final class Application: Sendable {
         for name in Self.requiredTemplates where !templates.contains(name) { throw TemplateError.missing(name) }
 
         let pages = Pages(templates: templates, settings: settings)
-        let revocations = SessionRevocations()
+        let revocations = SessionRevocations(clock: clock)
         var router = Router<RequestContext>(errorPage: pages.error) { error, request in
             logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
         }
@@ -46,7 +47,7 @@ public final class Application: Sendable {
             revocations: revocations))
         Handlers(
             pages: pages, revocations: revocations,
-            enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep)),
+            enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep), clock: clock),
             settings: settings
         ).register(on: &router)
         self.router = router
@@ -61,9 +62,6 @@ public final class Application: Sendable {
 
     /// Templates every deployment must provide (a `--www` override included).
     static let requiredTemplates = ["header", "footer", "login", "code", "enroll", "recovery", "home", "error"]
-
-    /// Seconds since the Unix epoch, from the system clock.
-    public static let systemClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     /// A worker for one thread, with its own database connection.
     public func makeWorker() throws -> Worker {
@@ -101,7 +99,7 @@ public final class Application: Sendable {
                 // One line per security event, for people and for fail2ban (README).
                 logger.notice("audit \(event) client=\(request.clientAddress.isEmpty ? "-" : request.clientAddress)")
             }
-            return RequestContext(now: application.clock(), accounts: accounts)
+            return RequestContext(now: application.clock.now, accounts: accounts)
         }
     }
 }

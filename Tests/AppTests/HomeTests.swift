@@ -100,7 +100,7 @@ struct HomeTests {
         #expect(browser.cookie == nil)
         #expect(browser.get("/home").location == "/")
         // Another session may be cached as current in this worker for up to the cache's lifetime.
-        Thread.sleep(forTimeInterval: SessionRevocations.timeToLive.timeInterval + 0.1)
+        app.clock.advance(SessionRevocations.timeToLive.components.seconds + 1)
         #expect(other.get("/auth").status == .unauthorized)
         app.clock.advance(30)
         #expect(try Browser(app).login(code: app.code()).location == "/home")  // a new login works

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import OTP
 import Synchronization
+import TestSupport
 import Web
 @testable import App
 
@@ -20,18 +21,11 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// A clock the test moves by hand.
-final class TestClock: Sendable {
-    private let time = Mutex<Int64>(1_800_000_000)
-    var now: Int64 { time.withLock { $0 } }
-    func advance(_ seconds: Int64) { time.withLock { $0 += seconds } }
-}
-
 /// An application over a fresh data directory, with a hand-moved clock and cheap scrypt.
 struct TestApp {
     static let secret = Array("12345678901234567890".utf8)  // 160 bits
     let directory = TemporaryDirectory()
-    let clock = TestClock()
+    let clock = ManualClock()
     let application: Application
     let worker: Application.Worker
 
@@ -40,8 +34,7 @@ struct TestApp {
         settings.dataDirectory = directory.path + "/data"
         settings.passwordHashing = try Scrypt(n: 16, r: 1, p: 1)
         configure(&settings)
-        let clock = clock
-        application = try Application(settings: settings, logger: Logger(label: "test"), clock: { clock.now },
+        application = try Application(settings: settings, logger: Logger(label: "test"), clock: clock,
                                       hashingPool: hashingPool)
         worker = try application.makeWorker()
     }

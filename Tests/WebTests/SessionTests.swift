@@ -116,6 +116,11 @@ struct SessionTests {
         #expect(throws: SigningKeyRing.Error.invalidKeyID(id)) { try SigningKeyRing.Key(id: id, secret: .init(repeating: 0, count: 32)) }
     }
 
+    @Test func aRingHoldsAtLeastOneKeyAndNoIDTwice() {
+        #expect(throws: SigningKeyRing.Error.empty) { try SigningKeyRing(keys: []) }
+        #expect(throws: SigningKeyRing.Error.duplicateKeyID("k1")) { try SigningKeyRing(keys: [Self.key, Self.other, Self.key]) }
+    }
+
     @Test func keysNeedAtLeast256Bits() {
         #expect(throws: SigningKeyRing.Error.keyTooShort(bytes: 31)) { try SigningKeyRing.Key(id: "a", secret: .init(repeating: 0, count: 31)) }
     }
