@@ -60,4 +60,11 @@ public struct Request: Sendable {
     public func url(_ route: String) -> String {
         basePath + route
     }
+
+    /// `path` as a mount point: without trailing slashes, so `/2fa/` is `/2fa` and `/` the root, `""`.
+    public static func mountPoint(_ path: String) -> String {
+        var mountPoint = path
+        while mountPoint.hasSuffix("/") { mountPoint.removeLast() }
+        return mountPoint
+    }
 }
