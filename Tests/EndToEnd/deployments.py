@@ -6,10 +6,15 @@ import grp
 import http.server
 import json
 import os
+import pwd
+import secrets
 import shutil
 import subprocess
 import tempfile
 import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -26,6 +31,79 @@ def filled_in(template: Path, substitutions: dict) -> str:
         assert old in text, f"{template.relative_to(ROOT)} no longer contains {old!r}"
         text = text.replace(old, str(new))
     return text
+
+
+def make_install(*variables):
+    """`make install` of the already built binary (no release build here)."""
+    result = subprocess.run(["make", "-s", "--no-print-directory", "install", f"INSTALL_BIN={BINARY}", *variables],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@contextmanager
+def shared_directory(prefix):
+    """A temporary directory that other users may traverse (mode 0711), as a
+    service user and the web server's www-data must: pytest's own are 0700."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o711)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def system_user():
+    """A new system user and group of a name no other test run uses (tests
+    run side by side on one machine), removed afterwards: the README's
+    `useradd` line with the name `totpgate` replaced."""
+    name = "tg-" + secrets.token_hex(4)
+    run_as_root(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+                 "--shell", "/usr/sbin/nologin", name])
+    try:
+        yield pwd.getpwnam(name)
+    finally:
+        run_as_root(["userdel", name])
+
+
+def run_as_root(command, attempts=5):
+    """`command` (useradd, userdel), retried while another process holds /etc/passwd's lock."""
+    for attempt in range(attempts):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=DEADLINE)
+        if result.returncode == 0:
+            return
+        if "lock" not in result.stderr or attempt == attempts - 1:
+            raise AssertionError(f"{' '.join(command)}: {result.stderr}")
+        time.sleep(0.5)
+
+
+def unit_settings(unit: Path, key):
+    """The values of `key=` in the [Service] section of a systemd unit, in order."""
+    from syscall_filter import unit_settings as settings
+    return settings(unit.read_text(), key)
+
+
+def fastcgi(socket: Path, method, uri, cookie=None, form=None):
+    """One request straight to the responder's socket with cgi-fcgi (libfcgi),
+    the parameters nginx's fastcgi_params would send over HTTPS; returns
+    (status, headers, body) with headers as a list of (name, value)."""
+    body = urllib.parse.urlencode(form).encode() if form is not None else b""
+    path, _, query = uri.partition("?")
+    parameters = {"REQUEST_METHOD": method, "REQUEST_URI": uri, "DOCUMENT_URI": path, "SCRIPT_NAME": path,
+                  "QUERY_STRING": query, "REQUEST_SCHEME": "https", "HTTPS": "on", "HTTP_HOST": "127.0.0.1",
+                  "REMOTE_ADDR": "127.0.0.1", "CONTENT_LENGTH": str(len(body)), "PATH": os.environ["PATH"]}
+    if form is not None:
+        parameters["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+    if cookie:
+        parameters["HTTP_COOKIE"] = cookie
+    answer = subprocess.run(["cgi-fcgi", "-bind", "-connect", str(socket)], env=parameters, input=body,
+                            capture_output=True, timeout=DEADLINE)
+    assert answer.stdout, f"no answer from {socket}: {answer.stderr.decode()}"
+    head, _, content = answer.stdout.partition(b"\r\n\r\n")
+    headers = [tuple(line.split(": ", 1)) for line in head.decode().split("\r\n")]
+    status = int(dict(headers).get("Status", "200").split()[0])
+    return status, headers, content.decode()
 
 
 def self_signed_certificate(directory: Path):

@@ -1,21 +1,18 @@
-"""Issue 6: `make install`, the systemd unit and the spawn-fcgi example."""
+"""Issues 6 and 11: `make install`, the systemd unit and the spawn-fcgi example."""
 import os
+import re
+import shlex
 import shutil
 import signal
 import subprocess
 
 import pytest
 
-from conftest import BINARY, DEADLINE, ROOT, wait_for
-from deployments import shipped_config
+from conftest import BINARY, DEADLINE, ROOT, terminate, totp, wait_for
+from deployments import (fastcgi, filled_in, make_install, shared_directory, shipped_config, system_user,
+                         unit_settings)
 
-
-def make_install(*variables):
-    """`make install` of the already built binary (no release build here)."""
-    result = subprocess.run(["make", "-s", "--no-print-directory", "install", f"INSTALL_BIN={BINARY}", *variables],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result
+SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 
 def test_make_install_puts_everything_under_destdir_and_prefix(tmp_path):
@@ -90,3 +87,135 @@ def test_the_spawn_fcgi_example_serves_on_fd_0(tmp_path):
     assert status == 0, output
     assert f"serving on the socket on fd 0 with" in output
     assert f"mounted at /2fa/; store: SQLite {tmp_path}/data/totpgate.db" in output
+
+
+class UnitService:
+    """totpgate as the installed systemd unit runs it, where there is no
+    systemd: as the unit's User= (a fresh system user standing in for
+    `totpgate`), with its SupplementaryGroups= and UMask=, in the state and
+    runtime directories systemd would make, and its ExecStart= under the
+    unit's own SystemCallFilter= lines (syscall_filter.py). Everything under
+    `root`, a directory the service user can traverse."""
+
+    def __init__(self, root, user):
+        make_install(f"PREFIX={root}/usr", f"SYSCONFDIR={root}/etc")
+        self.root, self.user = root, user
+        self.unit = root / "usr/lib/systemd/system/totpgate.service"
+        assert self.setting("User") == ["totpgate"] and self.setting("Group") == ["totpgate"]
+        # StateDirectory= is /var/lib/NAME and RuntimeDirectory= /run/NAME, owned by User=.
+        [state], [runtime] = self.setting("StateDirectory"), self.setting("RuntimeDirectory")
+        self.data, runtime_directory = root / "var/lib" / state, root / "run" / runtime
+        for directory, [mode] in ((self.data, self.setting("StateDirectoryMode")),
+                                  (runtime_directory, self.setting("RuntimeDirectoryMode"))):
+            directory.mkdir(parents=True)
+            os.chown(directory, user.pw_uid, user.pw_gid)
+            directory.chmod(int(mode, 8))
+        # The installed config names the unit's state directory as its data dir.
+        self.config = root / "etc/totpgate/totpgate.conf"
+        self.config.write_text(filled_in(self.config, {f"data-dir = /var/lib/{state}\n": f"data-dir = {self.data}\n",
+                                                       "#base-path = /2fa": "base-path = /2fa"}))
+        [start] = self.setting("ExecStart")
+        command = shlex.split(start.replace(f"/run/{runtime}/", f"{runtime_directory}/"))
+        assert command[0] == str(root / "usr/bin/totpgate"), command  # no ExecStart= prefix (-, +, !, @)
+        self.socket = root / "run" / runtime / "totpgate.sock"
+        assert command[command.index("--socket") + 1] == str(self.socket)
+        # The filter script must be readable by the service user, who runs it.
+        self.filter = root / "syscall_filter.py"
+        shutil.copy(ROOT / "Tests/EndToEnd/syscall_filter.py", self.filter)
+        self.log = open(root / "totpgate.log", "w+")
+        self.process = self.filtered(command, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.socket.exists() or self.process.poll() is not None, "the responder's socket")
+        assert self.process.poll() is None, self.ended()
+
+    def ended(self):
+        """How the service ended, and its output: SIGSYS is a call outside the filter."""
+        status = self.process.returncode
+        how = f"killed by {signal.Signals(-status).name}" if status < 0 else f"exit status {status}"
+        return f"totpgate serve {how}:\n{self.output()}"
+
+    def setting(self, key):
+        return unit_settings(self.unit, key)
+
+    def filtered(self, command, **kwargs):
+        """`command` started as the unit starts its processes: user, groups, umask, system call filter."""
+        [umask], [groups] = self.setting("UMask"), self.setting("SupplementaryGroups")
+        return subprocess.Popen(["/usr/bin/python3", str(self.filter), str(self.unit), *command],
+                                user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=groups.split(),
+                                umask=int(umask, 8), cwd="/", **kwargs)
+
+    def totpgate(self, *arguments, input=None):
+        """A `totpgate` command run as the service user, as README tells admins to."""
+        return subprocess.run(["runuser", "-u", self.user.pw_name, "--", str(self.root / "usr/bin/totpgate"), *arguments,
+                               "--config", str(self.config)], input=input, capture_output=True, text=True,
+                              cwd="/", timeout=DEADLINE)
+
+    def reload(self):
+        """The unit's ExecReload=, run as systemd runs it: as the service, under its filter."""
+        [reload] = self.setting("ExecReload")
+        command = shlex.split(reload.replace("$MAINPID", str(self.process.pid)))
+        assert self.filtered(command).wait(timeout=DEADLINE) == 0
+
+    def stop(self):
+        """The unit's KillSignal=; returns the exit status."""
+        [name] = self.setting("KillSignal")
+        self.process.send_signal(signal.Signals[name])
+        return self.process.wait(timeout=DEADLINE)
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def close(self):
+        terminate(self.process)
+        self.log.close()
+
+
+@pytest.fixture
+def unit_service():
+    with system_user() as user, shared_directory("totpgate-unit-") as root:
+        service = UnitService(root, user)
+        try:
+            yield service
+        finally:
+            service.close()
+
+
+def login_form(socket):
+    """The login page's session cookie and CSRF token."""
+    status, headers, page = fastcgi(socket, "GET", "/2fa/")
+    assert status == 200, page
+    cookie = next(value for name, value in headers if name == "Set-Cookie").split(";")[0]
+    return cookie, re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def location(answer):
+    return dict(answer[1]).get("Location")
+
+
+def test_under_the_units_system_call_filter_serve_answers_checks_passwords_and_stops(unit_service):
+    added = unit_service.totpgate("user", "add", "alice", "--password-stdin", "--totp-secret", SECRET,
+                                  input="correct horse battery")
+    assert added.returncode == 0, added.stderr
+    cookie, csrf = login_form(unit_service.socket)
+    form = {"csrf": csrf, "username": "alice", "password": "wrong horse battery"}
+    # Both answers come from the password-hashing threads (scrypt at nice 19: setpriority).
+    assert location(fastcgi(unit_service.socket, "POST", "/2fa/login", cookie, form)) == "/2fa/"
+    form.update(password="correct horse battery", code=totp(SECRET))
+    assert location(fastcgi(unit_service.socket, "POST", "/2fa/login", cookie, form)) == "/2fa/home"
+
+    assert unit_service.stop() == 0, unit_service.ended()
+    assert not unit_service.socket.exists()
+    output = unit_service.output()
+    assert "audit login-failed user=alice reason=password" in output
+    assert "audit login-succeeded user=alice" in output
+
+
+def test_under_the_units_system_call_filter_systemctl_reload_rereads_the_config(unit_service):
+    assert "<title>Sign in · totpgate</title>" in fastcgi(unit_service.socket, "GET", "/2fa/")[2]
+    with open(unit_service.config, "a") as config:
+        config.write("app-name = Reloaded gate\n")
+    unit_service.reload()
+    wait_for(lambda: "Reloaded gate" in fastcgi(unit_service.socket, "GET", "/2fa/")[2], "the reloaded app-name")
+    assert unit_service.process.poll() is None, unit_service.ended()
+    assert unit_service.stop() == 0, unit_service.ended()
