@@ -1,4 +1,5 @@
 """Issues 6 and 11: `make install`, the systemd unit and the spawn-fcgi example."""
+import grp
 import os
 import re
 import shlex
@@ -59,34 +60,133 @@ def test_the_systemd_unit_passes_systemd_analyze_verify(tmp_path):
     assert "@privileged is included (e.g. chown is allowed)" in security.stdout
 
 
-def test_the_spawn_fcgi_example_serves_on_fd_0(tmp_path):
+class SpawnFCGI:
+    """deploy/totpgate-spawn-fcgi as committed, its settings from the
+    environment: the binary, the config file, the socket in `directory`,
+    the user (empty: this one) and the socket's group (empty: unchanged)."""
+
+    def __init__(self, directory, binary, config, user="", group=""):
+        self.socket = directory / "run" / "totpgate.sock"
+        self.log = open(directory / f"spawn-fcgi-{len(list(directory.glob('spawn-fcgi-*')))}.log", "w+")
+        environment = dict(os.environ, TOTPGATE_BIN=str(binary), TOTPGATE_CONFIG=str(config),
+                           TOTPGATE_SOCKET=str(self.socket), TOTPGATE_USER=user, TOTPGATE_SOCKET_GROUP=group)
+        self.process = subprocess.Popen([str(ROOT / "deploy" / "totpgate-spawn-fcgi")], env=environment,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+
+    def serving(self):
+        """Waits until totpgate answers on the socket, or has exited: whether it serves."""
+        def answering():
+            return self.process.poll() is not None or (self.socket.exists() and fastcgi_answers(self.socket))
+        wait_for(answering, "totpgate under spawn-fcgi")
+        return self.process.poll() is None
+
+    def stop(self):
+        """SIGTERM; returns the exit status."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=DEADLINE)
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def close(self):
+        terminate(self.process)
+        self.log.close()
+
+
+def fastcgi_answers(socket):
+    try:
+        return fastcgi(socket, "GET", "/2fa/")[0] == 200
+    except AssertionError:
+        return False  # the socket exists before totpgate, started by spawn-fcgi, accepts on it
+
+
+@pytest.fixture
+def spawn_fcgi():
+    started = []
+
+    def spawn(*args, **kwargs):
+        started.append(SpawnFCGI(*args, **kwargs))
+        return started[-1]
+
+    yield spawn
+    for service in started:
+        service.close()
+
+
+def test_the_spawn_fcgi_example_serves_on_fd_0(tmp_path, spawn_fcgi):
     config = tmp_path / "totpgate.conf"
     config.write_text(shipped_config(tmp_path / "data"))
-    socket = tmp_path / "run" / "totpgate.sock"
-    log = open(tmp_path / "totpgate.log", "w+")
-    environment = dict(os.environ, TOTPGATE_BIN=str(BINARY), TOTPGATE_CONFIG=str(config), TOTPGATE_SOCKET=str(socket),
-                       TOTPGATE_USER="", TOTPGATE_SOCKET_GROUP="")
-    spawned = subprocess.Popen([str(ROOT / "deploy" / "totpgate-spawn-fcgi")], env=environment,
-                               stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for(lambda: socket.exists() or spawned.poll() is not None, "spawn-fcgi's socket")
-        assert socket.stat().st_mode & 0o777 == 0o660
-        # cgi-fcgi (libfcgi) sends its environment as the request's parameters.
-        request = {"PATH": os.environ["PATH"], "REQUEST_METHOD": "GET", "REQUEST_URI": "/2fa/", "SCRIPT_NAME": "/2fa/",
-                   "REQUEST_SCHEME": "https"}
-        answer = subprocess.run(["cgi-fcgi", "-bind", "-connect", str(socket)], env=request,
-                                capture_output=True, text=True, timeout=DEADLINE)
-        assert answer.stdout.startswith("Status: 200")
-        assert 'action="/2fa/login"' in answer.stdout
-        assert "Secure" in answer.stdout  # cookie-secure = always, from the shipped file
-    finally:
-        spawned.send_signal(signal.SIGTERM)
-        status = spawned.wait(timeout=DEADLINE)
-    log.seek(0)
-    output = log.read()
-    assert status == 0, output
-    assert f"serving on the socket on fd 0 with" in output
+    service = spawn_fcgi(tmp_path, BINARY, config)
+    assert service.serving(), service.output()
+    assert service.socket.stat().st_mode & 0o777 == 0o660
+    status, headers, page = fastcgi(service.socket, "GET", "/2fa/")
+    assert status == 200 and 'action="/2fa/login"' in page
+    assert "Secure" in dict(headers)["Set-Cookie"]  # cookie-secure = always, from the shipped file
+    assert service.stop() == 0, service.output()
+    output = service.output()
+    assert "serving on the socket on fd 0 with" in output
     assert f"mounted at /2fa/; store: SQLite {tmp_path}/data/totpgate.db" in output
+
+
+@pytest.fixture
+def service_home():
+    """A system user standing in for `totpgate`, and a directory it can
+    traverse holding a copy of the binary and the shipped config, whose data
+    dir is var/lib/totpgate there (var/lib made, as on any host)."""
+    with system_user() as user, shared_directory("totpgate-spawn-") as root:
+        shutil.copy2(BINARY, root / "totpgate")
+        (root / "var/lib").mkdir(parents=True)
+        (root / "totpgate.conf").write_text(shipped_config(root / "var/lib/totpgate"))
+        yield user, root
+
+
+def test_the_spawn_fcgi_example_makes_the_data_directory_for_the_service_user(service_home, spawn_fcgi):
+    user, root = service_home
+    service = spawn_fcgi(root, root / "totpgate", root / "totpgate.conf", user=user.pw_name, group="www-data")
+    assert service.serving(), service.output()
+    data = root / "var/lib/totpgate"
+    assert (data.stat().st_uid, data.stat().st_gid, data.stat().st_mode & 0o777) == (user.pw_uid, user.pw_gid, 0o700)
+    # What totpgate made there at start is the service user's too.
+    assert {path.name: path.stat().st_uid for path in data.iterdir()} == {
+        "cookie.keys": user.pw_uid, "secrets.key": user.pw_uid, "totpgate.db": user.pw_uid,
+        "totpgate.db-wal": user.pw_uid, "totpgate.db-shm": user.pw_uid}
+    socket = service.socket.stat()
+    assert (socket.st_mode & 0o777, socket.st_gid) == (0o660, grp.getgrnam("www-data").gr_gid)
+    assert service.stop() == 0, service.output()
+
+
+def refusal(service):
+    """The one `totpgate: …` line of a start that failed."""
+    assert not service.serving() and service.process.returncode != 0, service.output()
+    lines = [line for line in service.output().splitlines() if line.startswith("totpgate: ")]
+    assert len(lines) == 1, service.output()
+    return lines[0]
+
+
+def test_serve_says_which_chown_fixes_a_data_directory_root_made(service_home, spawn_fcgi):
+    user, root = service_home
+    data = root / "var/lib/totpgate"
+    # The admin's slip: a user added as root, before the service ever ran.
+    added = subprocess.run([str(root / "totpgate"), "user", "add", "alice", "--config", str(root / "totpgate.conf")],
+                           capture_output=True, text=True, timeout=DEADLINE)
+    assert added.returncode == 0, added.stderr
+    start = lambda: spawn_fcgi(root, root / "totpgate", root / "totpgate.conf", user=user.pw_name, group="www-data")
+
+    fix = f"run `chown -R {user.pw_name}: {data}`"
+    line = refusal(start())
+    assert line.endswith(f": permission denied: {data} is owned by root, and totpgate runs as {user.pw_name}; {fix}")
+    # Half the fix, the directory alone: now a file of root's is named.
+    os.chown(data, user.pw_uid, user.pw_gid)
+    line = refusal(start())
+    assert re.fullmatch(rf"totpgate: open {data}/[a-z.]+: permission denied: it is owned by root, "
+                        rf"and totpgate runs as {re.escape(user.pw_name)}; {re.escape(fix)}", line), line
+    # The fix it names, run as written.
+    subprocess.run(["sh", "-c", line.split("`")[1]], check=True, timeout=DEADLINE)
+    service = start()
+    assert service.serving(), service.output()
+    assert service.stop() == 0, service.output()
 
 
 class UnitService:
