@@ -189,6 +189,23 @@ def test_serve_says_which_chown_fixes_a_data_directory_root_made(service_home, s
     assert service.stop() == 0, service.output()
 
 
+GROUPS = {"@default": ["execve", "exit"], "@a": ["x", "y", "@b"], "@b": ["z"]}
+
+
+@pytest.mark.parametrize("assignments, allow_list, calls", [
+    (["@a"], True, {"execve", "exit", "x", "y", "z"}),  # an allow-list starts from @default
+    (["@a", "~@b y"], True, {"execve", "exit", "x"}),  # ~ takes away from it
+    (["@a", "~@a", "z"], True, {"execve", "exit", "z"}),  # and a later line adds back
+    (["@a", "~exit"], True, {"execve", "x", "y", "z"}),  # even what @default brought
+    (["~@a"], False, {"x", "y", "z"}),  # a deny-list
+    (["~@a", "y"], False, {"x", "z"}),  # a line without ~ takes away from it
+    (["@a", "", "~x"], False, {"x"}),  # an empty assignment starts over
+])
+def test_the_filter_model_follows_systemds_rules(assignments, allow_list, calls):
+    from syscall_filter import effective_filter
+    assert effective_filter(assignments, expand=GROUPS.__getitem__) == (allow_list, calls)
+
+
 class UnitService:
     """totpgate as the installed systemd unit runs it, where there is no
     systemd: as the unit's User= (a fresh system user standing in for
