@@ -250,7 +250,8 @@ class GateStack(TLSStack):
         self.private.mkdir()
         (self.private / "secret.txt").write_text("the protected file\n")
         config = workdir / "totpgate.conf"
-        config.write_text(shipped_config(self.data, *settings))
+        # A setting may name the port, not known before: "allowed-redirect-host = app.example.com:{port}".
+        config.write_text(shipped_config(self.data, *(setting.format(port=self.port) for setting in settings)))
         site = filled_in(ROOT / "nginx" / "auth-request.conf", {
             "listen 443 ssl;": f"listen 127.0.0.1:{self.port} ssl;",
             "listen [::]:443 ssl;": "",

@@ -166,3 +166,24 @@ def test_cross_host_rd_only_for_allowed_hosts(make_gate):
     assert "Domain=example.com" in allowed.headers["Set-Cookie"]
     full = allowed.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
     assert gate.fetch("GET", "/private/secret.txt", headers=app, cookies={"totpgate": full}).status_code == 200
+
+
+def test_cross_host_login_on_a_non_default_port(make_gate):
+    # Debian's fastcgi_params sends HTTP_HOST as $host, without the port: the
+    # examples send $http_host, so an allowed host with a port is recognised.
+    gate = make_gate("cookie-domain = example.com", "allowed-redirect-host = app.example.com:{port}")
+    gate.add_user("alice", secret=SECRET)
+    app = {"Host": f"app.example.com:{gate.port}"}
+    protected = f"https://app.example.com:{gate.port}/private/secret.txt?a=1"
+    assert login_location(gate.fetch("GET", "/private/secret.txt?a=1", headers=app)) == ("/2fa/", protected)
+
+    # The login on the gate's own host (the cookie is for example.com, so it is passed by hand).
+    page = gate.fetch("GET", "/2fa/")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    anonymous = page.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    login = gate.fetch("POST", "/2fa/login", cookies={"totpgate": anonymous}, data={
+        "csrf": csrf, "username": "alice", "password": "correct horse battery", "code": totp(SECRET), "rd": protected})
+    assert login.status_code == 303 and login.headers["Location"] == protected
+    session = login.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    back = gate.fetch("GET", "/private/secret.txt?a=1", headers=app, cookies={"totpgate": session})
+    assert back.status_code == 200 and back.text == "the protected file\n"
