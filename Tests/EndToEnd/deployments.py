@@ -129,7 +129,7 @@ def shipped_config(data: Path, *extra_lines):
 
 class Upstream:
     """The protected app: answers every request with JSON of what reached it
-    (method, path, body length, every X-Auth-User header), and keeps a list."""
+    (method, path, body length, every X-Auth-User and Cookie header), and keeps a list."""
 
     def __init__(self):
         self.received = []
@@ -139,7 +139,8 @@ class Upstream:
             def answer(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 record = {"method": self.command, "path": self.path, "body": len(body),
-                          "x-auth-user": self.headers.get_all("X-Auth-User") or []}
+                          "x-auth-user": self.headers.get_all("X-Auth-User") or [],
+                          "cookie": self.headers.get_all("Cookie") or []}
                 received.append(record)
                 data = json.dumps(record).encode()
                 self.send_response(200)
