@@ -1,5 +1,6 @@
 """Issues 6 and 11: `make install`, the systemd unit and the spawn-fcgi example."""
 import grp
+import json
 import os
 import re
 import shlex
@@ -26,6 +27,7 @@ def test_make_install_puts_everything_under_destdir_and_prefix(tmp_path):
     assert modes["usr/lib/systemd/system/totpgate.service"] == 0o644
     assert modes["etc/totpgate/totpgate.conf"] == 0o644  # no secret in it: the keys live in the data directory
     assert modes["usr/share/doc/totpgate/examples/totpgate-spawn-fcgi"] == 0o755
+    assert modes["usr/share/man/man1/totpgate.1"] == 0o644
     for example in ("nginx-auth-request.conf", "apache-totpgate.conf", "apache-totpgate-fcgid.conf"):
         assert modes[f"usr/share/doc/totpgate/examples/{example}"] == 0o644
     unit = (root / "usr/lib/systemd/system/totpgate.service").read_text()
@@ -44,6 +46,40 @@ def test_make_install_puts_everything_under_destdir_and_prefix(tmp_path):
 
     subprocess.run(["make", "-s", "uninstall", f"DESTDIR={root}", "PREFIX=/usr"], cwd=ROOT, check=True, timeout=60)
     assert sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) == ["etc/totpgate/totpgate.conf"]
+
+
+def every_command(command):
+    """`command` and every command under it, from the definitions argument-parser dumps."""
+    return [command] + [found for sub in command.get("subcommands", []) for found in every_command(sub)]
+
+
+def words(text):
+    """`text` with its white space as single spaces, dashes as ASCII."""
+    return " ".join(text.replace("\u2013", "-").split())
+
+
+def test_man_totpgate_renders_every_command_and_option(tmp_path):
+    make_install(f"DESTDIR={tmp_path}", "PREFIX=/usr")
+    # One line per paragraph, no hyphenation: text can be looked up as written.
+    page = subprocess.run(["man", "--nh", "--nj", "-l", str(tmp_path / "usr/share/man/man1/totpgate.1")],
+                          env=dict(os.environ, MANWIDTH="2000", LC_ALL="C.UTF-8"), capture_output=True, text=True,
+                          timeout=DEADLINE)
+    assert page.returncode == 0 and page.stderr == "", page.stderr  # no mdoc warning either
+    text = words(page.stdout)
+    dump = subprocess.run([str(BINARY), "--experimental-dump-help"], capture_output=True, text=True, check=True,
+                          timeout=DEADLINE)
+    root = json.loads(dump.stdout)["command"]
+    commands = every_command(root)
+    assert {"serve", "user", "keygen", "code", "secret", "uri", "qr", "add", "passwd"} <= {c["commandName"] for c in commands}
+    assert f"totpgate — {root['abstract']}" in text
+    for command in commands[1:]:
+        assert f"{command['commandName']} {words(command['abstract'])}" in text, command["commandName"]
+        for paragraph in command.get("discussion", "").split("\n\n"):
+            assert words(paragraph) in text, command["commandName"]
+        for argument in command.get("arguments", []):
+            name = argument["preferredName"] if "preferredName" in argument else {"name": argument["valueName"]}
+            shown = {"long": "--", "short": "-"}.get(name.get("kind"), "") + name["name"]
+            assert shown in text and words(argument.get("abstract", "")) in text, (command["commandName"], shown)
 
 
 def test_the_systemd_unit_passes_systemd_analyze_verify(tmp_path):
