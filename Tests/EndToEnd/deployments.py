@@ -7,6 +7,7 @@ import http.server
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import subprocess
@@ -26,11 +27,45 @@ def filled_in(template: Path, substitutions: dict) -> str:
     """`template`'s text with each key replaced by its value. Every key must
     occur, so an edit of the example that drops one fails here instead of
     quietly testing something else."""
-    text = template.read_text()
+    return replaced(template.read_text(), substitutions, template)
+
+
+def replaced(text, substitutions: dict, source) -> str:
+    """`text` (of `source`) with each key replaced by its value; every key must occur."""
     for old, new in substitutions.items():
-        assert old in text, f"{template.relative_to(ROOT)} no longer contains {old!r}"
+        assert old in text, f"{source} no longer contains {old!r}"
         text = text.replace(old, str(new))
     return text
+
+
+def on_loopback(site: str, host, port, http_port, tls, socket, private, upstream_port) -> str:
+    """nginx/auth-request.conf's text (with `host` for app.example.com) made
+    to run here: loopback ports, the test's certificate, socket, protected
+    directory and app; the rest as shipped."""
+    return replaced(site, {
+        "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
+        "listen [::]:443 ssl;": "",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen [::]:80;": "",
+        f"/etc/letsencrypt/live/{host}/fullchain.pem": tls[0],
+        f"/etc/letsencrypt/live/{host}/privkey.pem": tls[1],
+        "unix:/run/totpgate/totpgate.sock": f"unix:{socket}",
+        "/var/www/private/": f"{private}/",
+        "server 127.0.0.1:8081;": f"server 127.0.0.1:{upstream_port};",
+    }, "the nginx site")
+
+
+INSTALL_DEPS = ROOT / "scripts" / "install-deps"
+
+
+def declared_groups():
+    """scripts/install-deps' package groups as its text declares them, read
+    independently of bash: `[name]="package …"`, a value possibly running
+    over several lines."""
+    declaration = re.search(r"declare -A groups=\((.*?)\n\)", INSTALL_DEPS.read_text(), re.S).group(1)
+    groups = {name: value.split() for name, value in re.findall(r'\[(\w+)\]="([^"]*)"', declaration)}
+    assert set(groups) == {"build", "run", "test", "bench"}
+    return groups
 
 
 def make_install(*variables):
@@ -54,13 +89,13 @@ def shared_directory(prefix):
 
 
 @contextmanager
-def system_user():
-    """A new system user and group of a name no other test run uses (tests
-    run side by side on one machine), removed afterwards: the README's
-    `useradd` line with the name `totpgate` replaced."""
+def system_user(useradd=None):
+    """A new system user and its group, standing in for `totpgate`, under a
+    name no other test run uses (they run side by side on one machine),
+    removed afterwards. `useradd(name)` is the command that makes it."""
     name = "tg-" + secrets.token_hex(4)
-    run_as_root(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                 "--shell", "/usr/sbin/nologin", name])
+    run_as_root(useradd(name) if useradd else ["useradd", "--system", "--user-group", "--no-create-home",
+                                               "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name])
     try:
         yield pwd.getpwnam(name)
     finally:
@@ -106,13 +141,13 @@ def fastcgi(socket: Path, method, uri, cookie=None, form=None):
     return status, headers, content.decode()
 
 
-def self_signed_certificate(directory: Path):
-    """A certificate for 127.0.0.1 (and the examples' host names), and its key, valid for a day."""
+def self_signed_certificate(directory: Path, hosts=("app.example.com", "auth.example.com")):
+    """A certificate for 127.0.0.1 and `hosts` (the examples' names), and its key, valid for a day."""
     certificate, key = directory / "tls.crt", directory / "tls.key"
+    names = ",".join(["IP:127.0.0.1", *(f"DNS:{host}" for host in hosts)])
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                     "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "basicConstraints=critical,CA:FALSE",
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:app.example.com,DNS:auth.example.com",
-                    "-keyout", str(key), "-out", str(certificate)],
+                    "-addext", f"subjectAltName={names}", "-keyout", str(key), "-out", str(certificate)],
                    check=True, capture_output=True, timeout=DEADLINE)
     return certificate, key
 
@@ -167,8 +202,9 @@ class Upstream:
 NGINX_MAIN = """\
 daemon off;
 worker_processes 1;
-# As in nginx/dev.conf: workers reach the socket in the private test directory.
-user root;
+# Root, as in nginx/dev.conf, for workers that reach the socket in the
+# private test directory; www-data, as Debian's, where they need not.
+user {user};
 pid {run}/nginx.pid;
 error_log {run}/error.log warn;
 events {{ worker_connections 256; }}
@@ -253,22 +289,13 @@ class GateStack(TLSStack):
         config = workdir / "totpgate.conf"
         # A setting may name the port, not known before: "allowed-redirect-host = app.example.com:{port}".
         config.write_text(shipped_config(self.data, *(setting.format(port=self.port) for setting in settings)))
-        site = filled_in(ROOT / "nginx" / "auth-request.conf", {
-            "listen 443 ssl;": f"listen 127.0.0.1:{self.port} ssl;",
-            "listen [::]:443 ssl;": "",
-            "listen 80;": f"listen 127.0.0.1:{self.http_port};",
-            "listen [::]:80;": "",
-            "/etc/letsencrypt/live/app.example.com/fullchain.pem": tls[0],
-            "/etc/letsencrypt/live/app.example.com/privkey.pem": tls[1],
-            "unix:/run/totpgate/totpgate.sock": f"unix:{self.socket}",
+        site = on_loopback(filled_in(ROOT / "nginx" / "auth-request.conf", {
             "/usr/local/share/totpgate/static/": f"{ROOT}/www/static/",
-            "/var/www/private/": f"{self.private}/",
-            "server 127.0.0.1:8081;": f"server 127.0.0.1:{upstream.port};",
-        })
+        }), "app.example.com", self.port, self.http_port, tls, self.socket, self.private, upstream.port)
         (self.run / "site.conf").write_text(site)
         # The site includes fastcgi_params from nginx's config directory, as in /etc/nginx.
         (self.run / "fastcgi_params").symlink_to("/etc/nginx/fastcgi_params")
-        (self.run / "nginx.conf").write_text(NGINX_MAIN.format(run=self.run, site=self.run / "site.conf"))
+        (self.run / "nginx.conf").write_text(NGINX_MAIN.format(user="root", run=self.run, site=self.run / "site.conf"))
         self.log = open(workdir / "totpgate.log", "w+")
         self.responder = self.nginx = None
         # The responder as deploy/totpgate.service starts it, then nginx.

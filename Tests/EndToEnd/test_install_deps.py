@@ -1,24 +1,13 @@
 """Issue 11, item 1: scripts/install-deps asks apt-get for every package of
 every group it is given, on a machine where nothing is installed (fake
 `dpkg-query`, `apt-get`, `id` and `python3` on PATH; nothing really installed)."""
-import re
 import subprocess
 
 import pytest
 
-from conftest import DEADLINE, ROOT
+from conftest import DEADLINE
+from deployments import INSTALL_DEPS, declared_groups
 
-SCRIPT = ROOT / "scripts" / "install-deps"
-
-
-def declared_groups():
-    """The groups as the script's text declares them, read here independently
-    of bash: `[name]="package …"`, a value possibly running over several lines."""
-    text = SCRIPT.read_text()
-    declaration = re.search(r"declare -A groups=\((.*?)\n\)", text, re.S).group(1)
-    groups = {name: value.split() for name, value in re.findall(r'\[(\w+)\]="([^"]*)"', declaration)}
-    assert set(groups) == {"build", "run", "test", "bench"}
-    return groups
 
 
 @pytest.fixture
@@ -40,7 +29,7 @@ def bare_machine(tmp_path):
 
     def install(*groups):
         log.unlink(missing_ok=True)
-        result = subprocess.run([str(SCRIPT), *groups], env={"PATH": f"{bin}:/usr/bin:/bin"},
+        result = subprocess.run([str(INSTALL_DEPS), *groups], env={"PATH": f"{bin}:/usr/bin:/bin"},
                                 capture_output=True, text=True, timeout=DEADLINE)
         assert result.returncode == 0, result.stderr
         calls = log.read_text().splitlines()
