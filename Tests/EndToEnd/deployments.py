@@ -10,6 +10,7 @@ import pwd
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -117,6 +118,29 @@ def unit_settings(unit: Path, key):
     """The values of `key=` in the [Service] section of a systemd unit, in order."""
     from syscall_filter import unit_settings as settings
     return settings(unit.read_text(), key)
+
+
+class LoggedProcess:
+    """A process started with its output going to the file `log_path`."""
+
+    def __init__(self, command, log_path, **options):
+        self.log = open(log_path, "w+")
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, **options)
+
+    def stop(self, signal_number=signal.SIGTERM):
+        """Sends `signal_number`; returns the exit status."""
+        self.process.send_signal(signal_number)
+        return self.process.wait(timeout=DEADLINE)
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def close(self):
+        """Stops the process if it still runs, and closes the log."""
+        terminate(self.process)
+        self.log.close()
 
 
 def fastcgi(socket: Path, method, uri, cookie=None, form=None):

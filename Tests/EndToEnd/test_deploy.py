@@ -10,9 +10,9 @@ import subprocess
 
 import pytest
 
-from conftest import BINARY, DEADLINE, ROOT, terminate, totp, wait_for
-from deployments import (fastcgi, filled_in, make_install, shared_directory, shipped_config, system_user,
-                         unit_settings)
+from conftest import BINARY, DEADLINE, ROOT, totp, wait_for
+from deployments import (LoggedProcess, fastcgi, filled_in, make_install, shared_directory, shipped_config,
+                         system_user, unit_settings)
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
@@ -96,18 +96,17 @@ def test_the_systemd_unit_passes_systemd_analyze_verify(tmp_path):
     assert "@privileged is included (e.g. chown is allowed)" in security.stdout
 
 
-class SpawnFCGI:
+class SpawnFCGI(LoggedProcess):
     """deploy/totpgate-spawn-fcgi as committed, its settings from the
     environment: the binary, the config file, the socket in `directory`,
     the user (empty: this one) and the socket's group (empty: unchanged)."""
 
     def __init__(self, directory, binary, config, user="", group=""):
         self.socket = directory / "run" / "totpgate.sock"
-        self.log = open(directory / f"spawn-fcgi-{len(list(directory.glob('spawn-fcgi-*')))}.log", "w+")
         environment = dict(os.environ, TOTPGATE_BIN=str(binary), TOTPGATE_CONFIG=str(config),
                            TOTPGATE_SOCKET=str(self.socket), TOTPGATE_USER=user, TOTPGATE_SOCKET_GROUP=group)
-        self.process = subprocess.Popen([str(ROOT / "deploy" / "totpgate-spawn-fcgi")], env=environment,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        log = directory / f"spawn-fcgi-{len(list(directory.glob('spawn-fcgi-*')))}.log"
+        super().__init__([str(ROOT / "deploy" / "totpgate-spawn-fcgi")], log, env=environment)
 
     def serving(self):
         """Waits until totpgate answers on the socket, or has exited: whether it serves."""
@@ -115,20 +114,6 @@ class SpawnFCGI:
             return self.process.poll() is not None or (self.socket.exists() and fastcgi_answers(self.socket))
         wait_for(answering, "totpgate under spawn-fcgi")
         return self.process.poll() is None
-
-    def stop(self):
-        """SIGTERM; returns the exit status."""
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=DEADLINE)
-
-    def output(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def close(self):
-        terminate(self.process)
-        self.log.close()
 
 
 def fastcgi_answers(socket):
@@ -242,7 +227,7 @@ def test_the_filter_model_follows_systemds_rules(assignments, allow_list, calls)
     assert effective_filter(assignments, expand=GROUPS.__getitem__) == (allow_list, calls)
 
 
-class UnitService:
+class UnitService(LoggedProcess):
     """totpgate as the installed systemd unit runs it, where there is no
     systemd: as the unit's User= (a fresh system user standing in for
     `totpgate`), with its SupplementaryGroups= and UMask=, in the state and
@@ -275,8 +260,7 @@ class UnitService:
         # The filter script must be readable by the service user, who runs it.
         self.filter = root / "syscall_filter.py"
         shutil.copy(ROOT / "Tests/EndToEnd/syscall_filter.py", self.filter)
-        self.log = open(root / "totpgate.log", "w+")
-        self.process = self.filtered(command, stdout=self.log, stderr=subprocess.STDOUT)
+        super().__init__(self.filtered(command), root / "totpgate.log", **self.as_the_unit())
         wait_for(lambda: self.socket.exists() or self.process.poll() is not None, "the responder's socket")
         assert self.process.poll() is None, self.ended()
 
@@ -289,12 +273,15 @@ class UnitService:
     def setting(self, key):
         return unit_settings(self.unit, key)
 
-    def filtered(self, command, **kwargs):
-        """`command` started as the unit starts its processes: user, groups, umask, system call filter."""
+    def filtered(self, command):
+        """`command` under the unit's system call filter."""
+        return ["/usr/bin/python3", str(self.filter), str(self.unit), *command]
+
+    def as_the_unit(self):
+        """Popen's options for a process started as the unit starts its own: user, groups, umask."""
         [umask], [groups] = self.setting("UMask"), self.setting("SupplementaryGroups")
-        return subprocess.Popen(["/usr/bin/python3", str(self.filter), str(self.unit), *command],
-                                user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=groups.split(),
-                                umask=int(umask, 8), cwd="/", **kwargs)
+        return dict(user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=groups.split(), umask=int(umask, 8),
+                    cwd="/")
 
     def totpgate(self, *arguments, input=None):
         """A `totpgate` command run as the service user, as README tells admins to."""
@@ -306,22 +293,12 @@ class UnitService:
         """The unit's ExecReload=, run as systemd runs it: as the service, under its filter."""
         [reload] = self.setting("ExecReload")
         command = shlex.split(reload.replace("$MAINPID", str(self.process.pid)))
-        assert self.filtered(command).wait(timeout=DEADLINE) == 0
+        assert subprocess.run(self.filtered(command), timeout=DEADLINE, **self.as_the_unit()).returncode == 0
 
     def stop(self):
         """The unit's KillSignal=; returns the exit status."""
         [name] = self.setting("KillSignal")
-        self.process.send_signal(signal.Signals[name])
-        return self.process.wait(timeout=DEADLINE)
-
-    def output(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def close(self):
-        terminate(self.process)
-        self.log.close()
+        return super().stop(signal.Signals[name])
 
 
 @pytest.fixture

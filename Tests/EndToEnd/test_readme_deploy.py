@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import BINARY, DEADLINE, ROOT, free_port, terminate, totp, wait_for
-from deployments import (NGINX_MAIN, Upstream, declared_groups, on_loopback, self_signed_certificate, shared_directory,
-                         system_user)
+from conftest import BINARY, DEADLINE, ROOT, free_port, totp, wait_for
+from deployments import (NGINX_MAIN, LoggedProcess, Upstream, declared_groups, on_loopback, self_signed_certificate,
+                         shared_directory, system_user)
 
 HOST = "gate.example.org"  # "First name your host": not the example's own
 
@@ -92,16 +92,15 @@ def upstream():
 
 def test_the_deploy_section_step_by_step(upstream):
     with shared_directory("totpgate-deploy-") as root:
-        host = Host(root)
-        processes = []
+        services = []
         try:
-            follow_the_deploy_section(host, upstream, processes)
+            follow_the_deploy_section(Host(root), upstream, services)
         finally:
-            for process in reversed(processes):
-                terminate(process)
+            for service in reversed(services):
+                service.close()
 
 
-def follow_the_deploy_section(host, upstream, processes):
+def follow_the_deploy_section(host, upstream, services):
     root = host.root
     readme("host=app.example.com")
 
@@ -134,19 +133,13 @@ def follow_the_deploy_section(host, upstream, processes):
         spawn = readme("/usr/local/share/doc/totpgate/examples/totpgate-spawn-fcgi   # … serving on the socket on fd 0 "
                        "… store: SQLite /var/lib/totpgate/totpgate.db")
         socket = root / "run/totpgate/totpgate.sock"
-        log = open(root / "totpgate.log", "w+")
-        service = subprocess.Popen(["bash", "-c", "exec " + host.here(spawn)], stdout=log, stderr=subprocess.STDOUT, cwd=root,
-                                   env=dict(host.environment, TOTPGATE_SOCKET=str(socket), TOTPGATE_USER=user.pw_name))
-        processes.append(service)
-
-        def output():
-            log.flush()
-            log.seek(0)
-            return log.read()
-        wait_for(lambda: "serving on" in output() or service.poll() is not None, "totpgate under spawn-fcgi")
-        assert service.poll() is None, output()
-        assert "serving on the socket on fd 0 with" in output()
-        assert f"store: SQLite {root}/var/lib/totpgate/totpgate.db" in output()
+        service = LoggedProcess(["bash", "-c", "exec " + host.here(spawn)], root / "totpgate.log", cwd=root,
+                                env=dict(host.environment, TOTPGATE_SOCKET=str(socket), TOTPGATE_USER=user.pw_name))
+        services.append(service)
+        wait_for(lambda: "serving on" in service.output() or service.process.poll() is not None, "totpgate")
+        assert service.process.poll() is None, service.output()
+        assert "serving on the socket on fd 0 with" in service.output()
+        assert f"store: SQLite {root}/var/lib/totpgate/totpgate.db" in service.output()
         data = (root / "var/lib/totpgate").stat()
         assert (data.st_uid, data.st_mode & 0o777) == (user.pw_uid, 0o700)
         assert socket.stat().st_gid == grp.getgrnam("www-data").gr_gid and socket.stat().st_mode & 0o777 == 0o660
@@ -178,9 +171,8 @@ def follow_the_deploy_section(host, upstream, processes):
         nginx_conf = root / "etc/nginx/nginx.conf"
         checked = subprocess.run(["nginx", "-t", "-c", str(nginx_conf)], capture_output=True, text=True, timeout=DEADLINE)
         assert checked.returncode == 0, checked.stderr
-        nginx = subprocess.Popen(["nginx", "-c", str(nginx_conf), "-e", str(root / "run/nginx/error.log")],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        processes.append(nginx)
+        services.append(LoggedProcess(["nginx", "-c", str(nginx_conf), "-e", str(root / "run/nginx/error.log")],
+                                      root / "run/nginx/output.log"))
         origin = f"https://{HOST}:{port}"
         curl = ["curl", "--resolve", f"{HOST}:{port}:127.0.0.1", "--cacert", str(tls[0])]
 
@@ -242,6 +234,4 @@ def follow_the_deploy_section(host, upstream, processes):
         assert again.status_code == 302 and again.headers["Location"].endswith("/2fa/?rd=%2Fprivate%2F")
         assert len(upstream.received) == 1
 
-        service.send_signal(15)
-        assert service.wait(timeout=DEADLINE) == 0, output()
-        log.close()
+        assert service.stop() == 0, service.output()
