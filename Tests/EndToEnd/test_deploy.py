@@ -261,8 +261,12 @@ class UnitService(LoggedProcess):
         self.filter = root / "syscall_filter.py"
         shutil.copy(ROOT / "Tests/EndToEnd/syscall_filter.py", self.filter)
         super().__init__(self.filtered(command), root / "totpgate.log", **self.as_the_unit())
-        wait_for(lambda: self.socket.exists() or self.process.poll() is not None, "the responder's socket")
-        assert self.process.poll() is None, self.ended()
+        try:
+            wait_for(lambda: self.socket.exists() or self.process.poll() is not None, "the responder's socket")
+            assert self.process.poll() is None, self.ended()
+        except BaseException:
+            self.close()  # before the fixture removes the user, which userdel refuses while it runs
+            raise
 
     def ended(self):
         """How the service ended, and its output: SIGSYS is a call outside the filter."""
