@@ -7,8 +7,13 @@ import Crypto
 import SystemIO
 
 /// Why the data directory or one of its files could not be used (a failed
-/// system call is an `IOError`).
+/// system call that needs no more words is the system's own `IOError`).
 public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
+    /// `path` was refused to `user`, who runs totpgate, because `culprit` (the
+    /// path or the data directory `directory`) belongs to `owner`.
+    case notOwner(operation: String, path: String, culprit: String, owner: String, user: String, directory: String)
+    /// The data directory `path` could not be made in `parent`, which belongs to `owner`, not `user`.
+    case cannotCreate(path: String, parent: String, owner: String, user: String)
     /// The path exists but is not a directory.
     case notADirectory(String)
     /// A secret file that is not a regular file.
@@ -22,6 +27,12 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .notOwner(let operation, let path, let culprit, let owner, let user, let directory):
+            "\(operation) \(path): permission denied: \(culprit == path ? "it" : culprit) is owned by \(owner), "
+                + "and totpgate runs as \(user); run `chown -R \(user): \(directory)`"
+        case .cannotCreate(let path, let parent, let owner, let user):
+            "cannot create the data directory \(path): \(parent) is owned by \(owner), and totpgate runs as \(user); "
+                + "create it for \(user): `mkdir -m 0700 \(path) && chown \(user): \(path)`"
         case .notADirectory(let path):
             "\(path) is not a directory"
         case .notARegularFile(let path):
@@ -55,15 +66,18 @@ public struct DataDirectory: Sendable {
 
     /// Opens the data directory at `path`, creating it (mode 0700) when absent.
     public init(path: String) throws {
+        var created = true
         do {
-            try systemCall("mkdir \(path)") { mkdir(path, 0o700) }
-            // A strict umask may have taken the owner's bits too.
-            try systemCall("chmod \(path)") { chmod(path, 0o700) }
+            try SystemIO.systemCall("mkdir \(path)") { mkdir(path, 0o700) }
         } catch let error as IOError where error.errnoCode == EEXIST {
-            // An existing directory keeps its mode.
+            created = false  // an existing directory keeps its mode
+        } catch let error as IOError {
+            throw DataDirectoryError.creationFailure(path, errno: error.errnoCode)
         }
+        // A strict umask may have taken the owner's bits too.
+        if created { try Self.systemCall("chmod", path, in: path) { chmod(path, 0o700) } }
         var info = stat()
-        try systemCall("stat \(path)") { stat(path, &info) }
+        try Self.systemCall("stat", path, in: path) { stat(path, &info) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw DataDirectoryError.notADirectory(path) }
         self.path = path
     }
@@ -79,13 +93,13 @@ public struct DataDirectory: Sendable {
         let file = try checkedPath(of: name)
         let descriptor: Int32
         do {
-            descriptor = try systemCall("open \(file)") { open(file, O_RDONLY | O_CLOEXEC) }
+            descriptor = try systemCall("open", file) { open(file, O_RDONLY | O_CLOEXEC) }
         } catch let error as IOError where error.errnoCode == ENOENT {
             return nil
         }
         defer { close(descriptor) }  // read-only: closing cannot lose data
         var info = stat()
-        try systemCall("fstat \(file)") { fstat(descriptor, &info) }
+        try systemCall("fstat", file) { fstat(descriptor, &info) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw DataDirectoryError.notARegularFile(file) }
         guard info.st_mode & 0o077 == 0 else {
             throw DataDirectoryError.unsafePermissions(path: file, mode: UInt32(info.st_mode))
@@ -99,7 +113,7 @@ public struct DataDirectory: Sendable {
         let file = try checkedPath(of: name)
         let temporary = try writeTemporaryFile(for: name, contents: contents)
         do {
-            try systemCall("rename \(file)") { rename(temporary, file) }
+            try systemCall("rename", file) { rename(temporary, file) }
         } catch {
             unlink(temporary)
             throw error
@@ -118,15 +132,15 @@ public struct DataDirectory: Sendable {
         let temporary = try writeTemporaryFile(for: name, contents: created)
         defer { unlink(temporary) }  // after a link the file lives on under its own name
         do {
-            try systemCall("link \(file)") { link(temporary, file) }
-            try syncDirectory()
-            return created
+            try systemCall("link", file) { link(temporary, file) }
         } catch let error as IOError where error.errnoCode == EEXIST {
             guard let existing = try readSecretFile(named: name) else {
                 throw IOError(errnoCode: ENOENT, reason: "open \(file)")  // created and deleted meanwhile
             }
             return existing
         }
+        try syncDirectory()
+        return created
     }
 
     /// The random key of `size` bytes kept in `name`, made on first use;
@@ -144,10 +158,11 @@ public struct DataDirectory: Sendable {
     func createPrivateFileIfAbsent(named name: String) throws {
         let file = try checkedPath(of: name)
         do {
-            let descriptor = try systemCall("create \(file)") { open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+            let descriptor = try systemCall("create", file) { open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
             close(descriptor)  // nothing written, nothing to lose
         } catch let error as IOError where error.errnoCode == EEXIST {
-            // Already there, with whatever mode it was given then.
+            // An existing file must be usable by us too: SQLite's own error would not say why.
+            try systemCall("open", file) { faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) }
         }
     }
 
@@ -163,11 +178,11 @@ public struct DataDirectory: Sendable {
         let suffix = try SecureRandom.bytes(count: 8).map { String($0, radix: 16) }.joined()
         let temporary = path(of: ".\(name).\(suffix).tmp")
         // O_EXCL: the file is new, so the mode given here is its mode from the first byte.
-        let descriptor = try systemCall("create \(temporary)") { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+        let descriptor = try systemCall("create", temporary) { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         do {
             defer { close(descriptor) }  // fsync below already reported any write error
             try FileDescriptorIO.writeAll(contents, to: descriptor, reason: "write \(temporary)")
-            try systemCall("fsync \(temporary)") { fsync(descriptor) }
+            try systemCall("fsync", temporary) { fsync(descriptor) }
         } catch {
             unlink(temporary)
             throw error
@@ -177,8 +192,29 @@ public struct DataDirectory: Sendable {
 
     /// Flushes the directory itself, so a new name survives a crash.
     private func syncDirectory() throws {
-        let descriptor = try systemCall("open \(path)") { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        let descriptor = try systemCall("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         defer { close(descriptor) }
-        try systemCall("fsync \(path)") { fsync(descriptor) }
+        try systemCall("fsync", path) { fsync(descriptor) }
+    }
+
+    /// The system call `call`, `operation` on `file`, through the errno funnel:
+    /// a refused permission names the owner and the fix.
+    @discardableResult
+    private func systemCall<Result: FixedWidthInteger & SignedInteger>(
+        _ operation: String, _ file: String, _ call: () -> Result
+    ) throws -> Result {
+        try Self.systemCall(operation, file, in: path, call)
+    }
+
+    /// The system call `call`, `operation` on `file` in the data directory `directory`, through the errno funnel.
+    @discardableResult
+    private static func systemCall<Result: FixedWidthInteger & SignedInteger>(
+        _ operation: String, _ file: String, in directory: String, _ call: () -> Result
+    ) throws -> Result {
+        do {
+            return try SystemIO.systemCall("\(operation) \(file)", call)
+        } catch let error as IOError {
+            throw DataDirectoryError.failure(operation, file, in: directory, errno: error.errnoCode)
+        }
     }
 }
