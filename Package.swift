@@ -65,13 +65,14 @@ let package = Package(
 
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP", "Encoding"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "Encoding"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "Encoding", "OTP", "Crypto", "TestSupport"]),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "Encoding", "OTP", "SystemIO"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "Encoding", "OTP", "SystemIO", "TestSupport"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Encoding", "OTP", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -9,27 +9,16 @@ import TestSupport
 import Web
 @testable import App
 
-/// A temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "totpgate-test-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// An application over a fresh data directory, with a hand-moved clock and cheap scrypt.
 struct TestApp {
     static let secret = Array("12345678901234567890".utf8)  // 160 bits
-    let directory = TemporaryDirectory()
+    let directory: TemporaryDirectory
     let clock = ManualClock()
     let application: Application
     let worker: Application.Worker
 
     init(hashingPool: HashingPool = TestApp.hashingPool, configure: (inout Settings) -> Void = { _ in }) throws {
+        directory = try TemporaryDirectory()
         var settings = Settings()
         settings.dataDirectory = directory.path + "/data"
         settings.passwordHashing = try Scrypt(n: 16, r: 1, p: 1)
