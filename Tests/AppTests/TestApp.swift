@@ -33,6 +33,11 @@ struct TestApp {
 
     var now: Int64 { clock.now }
 
+    /// Moves the clock past the time a worker trusts its cached answer on whether a session was ended.
+    func outliveTheSessionCache() {
+        clock.advance(SessionRevocations.timeToLive.components.seconds)
+    }
+
     /// The accounts, over a connection of their own (as the CLI would have).
     func accounts() throws -> AccountService {
         try AccountService(dataDirectory: DataDirectory(path: directory.path + "/data"),
