@@ -104,7 +104,7 @@ public struct DataDirectory: Sendable {
         guard info.st_mode & 0o077 == 0 else {
             throw DataDirectoryError.unsafePermissions(path: file, mode: UInt32(info.st_mode))
         }
-        return try FileDescriptorIO.readAll(from: descriptor, reason: "read \(file)")
+        return try FileDescriptorIO.readAll(from: descriptor, path: file)
     }
 
     /// Writes `contents` to the secret file `name` (mode 0600), replacing any
@@ -181,7 +181,7 @@ public struct DataDirectory: Sendable {
         let descriptor = try systemCall("create", temporary) { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         do {
             defer { close(descriptor) }  // fsync below already reported any write error
-            try FileDescriptorIO.writeAll(contents, to: descriptor, reason: "write \(temporary)")
+            try FileDescriptorIO.writeAll(contents, to: descriptor, path: temporary)
             try systemCall("fsync", temporary) { fsync(descriptor) }
         } catch {
             unlink(temporary)

@@ -8,5 +8,5 @@ func writeOwnerOnly(_ bytes: [UInt8], to path: String) throws {
     defer { close(descriptor) }
     // An existing file keeps its mode through O_TRUNC; narrow it before the secret goes in.
     try systemCall("cannot write \(path)") { fchmod(descriptor, 0o600) }
-    try FileDescriptorIO.writeAll(bytes, to: descriptor, reason: "cannot write \(path)")
+    try FileDescriptorIO.writeAll(bytes, to: descriptor, path: path)
 }

@@ -29,16 +29,16 @@ struct FileDescriptorIOTests {
         let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let descriptor = try systemCall("create \(path)") { open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         defer { close(descriptor) }
-        try FileDescriptorIO.writeAll(bytes, to: descriptor, reason: "write \(path)")
+        try FileDescriptorIO.writeAll(bytes, to: descriptor, path: path)
         try systemCall("lseek \(path)") { lseek(descriptor, 0, SEEK_SET) }
-        #expect(try FileDescriptorIO.readAll(from: descriptor, reason: "read \(path)") == bytes)
+        #expect(try FileDescriptorIO.readAll(from: descriptor, path: path) == bytes)
     }
 
     @Test func aWriteToAReadOnlyDescriptorNamesThePath() throws {
         let descriptor = try systemCall("open /dev/null") { open("/dev/null", O_RDONLY | O_CLOEXEC) }
         defer { close(descriptor) }
         #expect(throws: IOError(errnoCode: EBADF, reason: "write /dev/null")) {
-            try FileDescriptorIO.writeAll([1, 2, 3], to: descriptor, reason: "write /dev/null")
+            try FileDescriptorIO.writeAll([1, 2, 3], to: descriptor, path: "/dev/null")
         }
     }
 }
