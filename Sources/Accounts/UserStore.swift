@@ -22,6 +22,23 @@ public struct UserRecord: Sendable, Equatable {
     /// When the user was added (Unix seconds).
     public var createdAt: Int64
 
+    /// A record; the initialiser exists so stores can rebuild one from their rows.
+    public init(
+        id: Int64, name: String, passwordHash: String, sealedSecret: [UInt8]?, sealedPendingSecret: [UInt8]?,
+        enrolledAt: Int64?, lastStep: Int64?, throttle: ThrottleState, sessionGeneration: Int64, createdAt: Int64
+    ) {
+        self.id = id
+        self.name = name
+        self.passwordHash = passwordHash
+        self.sealedSecret = sealedSecret
+        self.sealedPendingSecret = sealedPendingSecret
+        self.enrolledAt = enrolledAt
+        self.lastStep = lastStep
+        self.throttle = throttle
+        self.sessionGeneration = sessionGeneration
+        self.createdAt = createdAt
+    }
+
     /// Whether a second factor is enrolled.
     public var isEnrolled: Bool { sealedSecret != nil }
 }
@@ -32,6 +49,12 @@ public struct SessionStatus: Sendable, Equatable {
     public var generation: Int64
     /// Whether this one session was ended by logout.
     public var isRevoked: Bool
+
+    /// A status as a store read it.
+    public init(generation: Int64, isRevoked: Bool) {
+        self.generation = generation
+        self.isRevoked = isRevoked
+    }
 }
 
 /// Durable, shared account state: users, replay markers, throttle counters,
