@@ -23,7 +23,10 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto"]),
         .target(name: "QRImage", dependencies: ["CQREncode", "CPNG"]),
-        .target(name: "Accounts", dependencies: ["Crypto", "OTP", "CSQLite"]),
+        .target(name: "Accounts", dependencies: ["Crypto", "OTP"]),
+        // One target per store behind Accounts' UserStore, and the factory that turns a store URL into one.
+        .target(name: "SQLiteStore", dependencies: ["Accounts", "CSQLite"]),
+        .target(name: "Stores", dependencies: ["Accounts", "SQLiteStore"]),
         .target(
             name: "Web",
             dependencies: ["Crypto", "OTP", .product(name: "Mustache", package: "swift-mustache")]
@@ -34,7 +37,7 @@ let package = Package(
         ),
         .target(
             name: "App",
-            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "OTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Web", "Accounts", "Stores", "QRImage", "Crypto", "OTP", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedTemplates"]
         ),
 
@@ -45,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "Accounts", "OTP", "QRImage", "App", "FastCGI",
+                "Accounts", "Stores", "OTP", "QRImage", "App", "FastCGI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,14 +61,18 @@ let package = Package(
 
         // Running programs (totpgate, oathtool, zbarimg) from tests; shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The store contract: one suite every UserStore passes unchanged (SQLiteStoreTests, PostgreSQLStoreTests).
+        .target(name: "StoreContract", dependencies: ["Accounts", "Crypto", "OTP"], path: "Tests/StoreContract"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "OTP", "Crypto"]),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "OTP"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Stores", "Web", "OTP", "Crypto"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "OTP"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract"]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "Accounts", "SQLiteStore"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "OTP", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
