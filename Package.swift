@@ -70,10 +70,10 @@ let package = Package(
         .testTarget(name: "WebTests", dependencies: ["Web"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Stores", "Web", "OTP", "Crypto"]),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "OTP"]),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract"]),
-        .testTarget(name: "StoresTests", dependencies: ["Stores", "Accounts", "SQLiteStore"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "OTP", "QRImage", "TestSupport"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "OTP", "TestSupport"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract", "TestSupport"]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "Accounts", "SQLiteStore", "TestSupport"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Stores", "OTP", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

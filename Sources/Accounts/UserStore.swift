@@ -118,15 +118,15 @@ public protocol UserStore: AnyObject {
     func throttleStates(_ keys: [ThrottleKey]) throws -> [ThrottleState]
 
     /// Compare-and-set over several rows at once: if every row still holds its
-    /// change's `expected` state (``ThrottleState/clear`` also matching no row),
-    /// writes every `new` state and returns true; otherwise changes nothing and
-    /// returns false. One transaction.
+    /// change's `expected` state (``ThrottleState/clear`` is no row), writes
+    /// every `new` state (removing the row for ``ThrottleState/clear``) and
+    /// returns true; otherwise changes nothing and returns false. One transaction.
     ///
     /// The changes come in a fixed order (pair, account, address rows); a store
     /// that locks rows locks them in the order given, so concurrent claims never deadlock.
     func replaceThrottleStates(_ changes: [ThrottleChange]) throws -> Bool
 
-    /// Sets `keys` to ``ThrottleState/clear`` (or removes their rows), whatever they hold.
+    /// Removes the rows of `keys` (making them ``ThrottleState/clear``), whatever they hold.
     func clearThrottleStates(_ keys: [ThrottleKey]) throws
 
     /// Every row of `subject`: its account row and its pair rows, any order.

@@ -9,8 +9,7 @@ import Web
 public final class Application: Sendable {
     public let settings: Settings
     let router: Router<RequestContext>
-    private let store: StoreLocation
-    private let keys: AccountKeys
+    private let accounts: AccountServiceFactory
     private let hasher: PasswordHasher
     private let clock: @Sendable () -> Int64
     private let logger: Logger
@@ -21,8 +20,7 @@ public final class Application: Sendable {
         self.clock = clock
         self.logger = logger
         let dataDirectory = try DataDirectory(path: settings.dataDirectory)
-        store = StoreLocation.default(dataDirectory: dataDirectory)
-        keys = try AccountKeys(dataDirectory: dataDirectory)
+        accounts = try AccountServiceFactory(location: nil, dataDirectory: dataDirectory)
         var hasher = try PasswordHasher(parameters: settings.passwordHashing)
         hasher.executor = HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes)
         self.hasher = hasher
@@ -49,7 +47,7 @@ public final class Application: Sendable {
 
     /// The account store, for the start-up log line.
     public var storeDescription: String {
-        guard case .sqlite(let path) = store else { return store.description }
+        guard case .sqlite(let path) = accounts.location else { return accounts.location.description }
         return StoreLocation.sqlite(path: URL(fileURLWithPath: path).standardizedFileURL.path).description
     }
 
@@ -67,7 +65,7 @@ public final class Application: Sendable {
     private func makeAccountService() throws -> AccountService {
         var configuration = settings.accounts
         configuration.issuer = settings.appName
-        return AccountService(store: try store.open(keys: keys), keys: keys, hasher: hasher, configuration: configuration)
+        return try accounts.service(hasher: hasher, configuration: configuration)
     }
 
     /// One thread's request handler: the shared router plus the thread's store connection.

@@ -37,10 +37,7 @@ struct DataDirectoryOptions: ParsableArguments {
 
     /// The account service over the data directory, creating its database and keys on first use.
     func accountService() throws -> AccountService {
-        let dataDirectory = try dataDirectory()
-        let keys = try AccountKeys(dataDirectory: dataDirectory)
-        return AccountService(store: try StoreLocation.default(dataDirectory: dataDirectory).open(keys: keys), keys: keys,
-                              hasher: try PasswordHasher())
+        try AccountServiceFactory(location: nil, dataDirectory: dataDirectory()).service(hasher: PasswordHasher())
     }
 }
 
