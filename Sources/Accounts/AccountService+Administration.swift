@@ -11,7 +11,7 @@ extension AccountService {
     {
         try UserName.validate(name)
         try PasswordRules.validate(password)
-        let groups = try groups.map(GroupName.canonical)
+        let groups = Set(try groups.map(GroupName.canonical)).sorted()
         if let totpSecret, totpSecret.count * 8 < SecretGenerator.minimumBits {
             throw AccountError.secretTooShort(bits: totpSecret.count * 8, minimum: SecretGenerator.minimumBits)
         }
@@ -26,7 +26,7 @@ extension AccountService {
             return issued.codes
         }
         audit(.userAdded(user: name))
-        if !groups.isEmpty { audit(.groupsChanged(user: name, groups: groups.sorted())) }
+        if !groups.isEmpty { audit(.groupsChanged(user: name, groups: groups)) }
         if totpSecret != nil { audit(.enrolled(user: name)) }
         return codes
     }

@@ -86,10 +86,14 @@ extension AccountService {
         try HMAC.authenticationCode(algorithm: .sha256, key: keys.deviceIDKey, message: Array(token.utf8))
     }
 
-    /// `label` reduced to printable ASCII, runs of spaces to one, and cut to length.
+    /// `label` reduced to printable ASCII (other characters dropped, control
+    /// characters read as spaces), runs of spaces to one, and cut to length.
     static func deviceLabel(_ label: String) -> String {
-        let words = label.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f }
-            .split(separator: " ").map { String(String.UnicodeScalarView($0)) }
+        let printable = label.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+            guard scalar.isASCII else { return nil }
+            return scalar.value > 0x20 && scalar.value < 0x7f ? scalar : " "
+        }
+        let words = printable.split(separator: " ").map { String(String.UnicodeScalarView($0)) }
         let cleaned = String(words.joined(separator: " ").prefix(deviceLabelLength))
         return cleaned.isEmpty ? "unknown browser" : cleaned
     }
