@@ -24,8 +24,11 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto"]),
         .target(name: "QRImage", dependencies: ["CQREncode", "CPNG"]),
-        .target(name: "Accounts", dependencies: ["Crypto", "OTP", "CSQLite"]),
+        .target(name: "Accounts", dependencies: ["Crypto", "OTP"]),
+        // One target per store behind Accounts' UserStore, and the factory that turns a store URL into one.
+        .target(name: "SQLiteStore", dependencies: ["Accounts", "CSQLite"]),
         .target(name: "PostgreSQLStore", dependencies: ["Accounts", "OTP", "CPostgreSQL"]),
+        .target(name: "Stores", dependencies: ["Accounts", "SQLiteStore"]),
         .target(
             name: "Web",
             dependencies: ["Crypto", "OTP", .product(name: "Mustache", package: "swift-mustache")]
@@ -36,7 +39,7 @@ let package = Package(
         ),
         .target(
             name: "App",
-            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "OTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Web", "Accounts", "Stores", "QRImage", "Crypto", "OTP", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedTemplates"]
         ),
 
@@ -47,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "Accounts", "OTP", "QRImage", "App", "FastCGI",
+                "Accounts", "Stores", "OTP", "QRImage", "App", "FastCGI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,16 +63,20 @@ let package = Package(
 
         // Running programs (totpgate, oathtool, zbarimg) from tests; shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The store contract: one suite every UserStore passes unchanged (SQLiteStoreTests, PostgreSQLStoreTests).
+        .target(name: "StoreContract", dependencies: ["Accounts", "Crypto", "OTP"], path: "Tests/StoreContract"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "OTP", "Crypto"]),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "OTP"]),
-        .testTarget(name: "PostgreSQLStoreTests", dependencies: ["PostgreSQLStore", "Accounts", "Crypto", "OTP"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "OTP", "QRImage", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Stores", "Web", "OTP", "Crypto"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "OTP", "TestSupport"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract", "TestSupport"]),
+        .testTarget(name: "PostgreSQLStoreTests", dependencies: ["PostgreSQLStore", "Accounts", "StoreContract"]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "Accounts", "SQLiteStore", "TestSupport"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Stores", "OTP", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

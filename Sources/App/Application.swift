@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Logging
+import Stores
 import Web
 
 /// totpgate's web application: settings, keys and templates loaded once at
@@ -8,9 +9,8 @@ import Web
 public final class Application: Sendable {
     public let settings: Settings
     let router: Router<RequestContext>
-    private let dataDirectory: DataDirectory
+    private let accounts: AccountServiceFactory
     private let hasher: PasswordHasher
-    private let unknownNames: UnknownNameThrottle
     private let clock: @Sendable () -> Int64
     private let logger: Logger
 
@@ -19,11 +19,11 @@ public final class Application: Sendable {
         self.settings = settings
         self.clock = clock
         self.logger = logger
-        dataDirectory = try DataDirectory(path: settings.dataDirectory)
+        let dataDirectory = try DataDirectory(path: settings.dataDirectory)
+        accounts = try AccountServiceFactory(location: nil, dataDirectory: dataDirectory)
         var hasher = try PasswordHasher(parameters: settings.passwordHashing)
         hasher.executor = HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes)
         self.hasher = hasher
-        unknownNames = try UnknownNameThrottle()
         let keys = try SigningKeyFile(dataDirectory: dataDirectory).load()
         let templates = try settings.templatesDirectory.map { try Templates(directory: $0) }
             ?? Templates(sources: EmbeddedTemplates.sources)
@@ -47,7 +47,8 @@ public final class Application: Sendable {
 
     /// The account store, for the start-up log line.
     public var storeDescription: String {
-        "SQLite \(URL(fileURLWithPath: dataDirectory.path(of: SQLiteUserStore.fileName)).standardizedFileURL.path)"
+        guard case .sqlite(let path) = accounts.location else { return accounts.location.description }
+        return StoreLocation.sqlite(path: URL(fileURLWithPath: path).standardizedFileURL.path).description
     }
 
     /// Templates every deployment must provide (a `--www` override included).
@@ -64,9 +65,7 @@ public final class Application: Sendable {
     private func makeAccountService() throws -> AccountService {
         var configuration = settings.accounts
         configuration.issuer = settings.appName
-        var accounts = try AccountService(dataDirectory: dataDirectory, hasher: hasher, configuration: configuration)
-        accounts.unknownNames = unknownNames
-        return accounts
+        return try accounts.service(hasher: hasher, configuration: configuration)
     }
 
     /// One thread's request handler: the shared router plus the thread's store connection.

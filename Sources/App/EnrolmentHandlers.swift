@@ -30,7 +30,8 @@ extension Handlers {
         guard let (session, userID, ticket) = try enrolling(request, context) else { return try redirectAway(request, context) }
         let outcome: EnrolmentOutcome
         do {
-            outcome = try context.accounts.completeEnrolment(userID: userID, ticket: ticket, code: form["code"] ?? "", now: context.now)
+            outcome = try context.accounts.completeEnrolment(
+                userID: userID, ticket: ticket, code: form["code"] ?? "", client: ClientAddress(request.clientAddress), now: context.now)
         } catch let error as AccountError {
             return try restart(after: error, request, context)
         }

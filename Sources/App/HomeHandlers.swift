@@ -34,7 +34,8 @@ extension Handlers {
         guard let session = current, session.stage == .full, let userID = session.userID else {
             return .redirect(to: request.url("/"))
         }
-        switch try context.accounts.regenerateRecoveryCodes(userID: userID, code: form["code"] ?? "", now: context.now) {
+        switch try context.accounts.regenerateRecoveryCodes(
+            userID: userID, code: form["code"] ?? "", client: ClientAddress(request.clientAddress), now: context.now) {
         case .confirmed(let codes):
             return try recoveryCodesPage(codes, replacingOld: true, session: session, isNew: false, request, context)
         case .refused(let refusal):

@@ -31,7 +31,8 @@ extension Handlers {
         var session = current
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
         let outcome = try context.accounts.login(
-            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"), now: context.now)
+            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
+            client: ClientAddress(request.clientAddress), now: context.now)
         return try answer(outcome, session: session, retry: request.url("/"), request, context)
     }
 
@@ -47,7 +48,8 @@ extension Handlers {
         guard let session = current, session.stage == .password, let userID = session.userID else {
             return .redirect(to: request.url("/"))
         }
-        let outcome = try context.accounts.verifySecondFactor(userID: userID, code: form["code"] ?? "", now: context.now)
+        let outcome = try context.accounts.verifySecondFactor(
+            userID: userID, code: form["code"] ?? "", client: ClientAddress(request.clientAddress), now: context.now)
         return try answer(outcome, session: session, retry: request.url("/login/code"), request, context)
     }
 

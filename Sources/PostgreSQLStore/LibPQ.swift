@@ -64,6 +64,11 @@ struct Row {
         return text
     }
 
+    func bytes(_ column: Int) throws -> [UInt8] {
+        guard let bytes = values[column] else { throw unexpected(column, "bytes") }
+        return bytes
+    }
+
     func optionalBytes(_ column: Int) -> [UInt8]? {
         values[column]
     }
@@ -80,7 +85,8 @@ struct Row {
 /// (``isBroken``); the owner drops it and opens another.
 final class Connection {
     private let handle: OpaquePointer
-    private let target: ConnectionString
+    /// Where it leads, to name in messages.
+    let target: ConnectionString
     /// The server-side name of each statement prepared on this connection, by its SQL.
     private var prepared: [String: String] = [:]
 
@@ -144,13 +150,20 @@ final class Connection {
         try run(sql, arguments.map(\.sqlValue)).changedRows()
     }
 
+    /// How a transaction sees other transactions' commits.
+    enum Isolation: String {
+        /// Each statement sees what was committed before it started (PostgreSQL's
+        /// default): the store's rules hold through conditional updates, which
+        /// re-check their `WHERE` on the row a concurrent writer left, and
+        /// through locking the user's row first.
+        case readCommitted = "BEGIN"
+        /// Every statement sees the moment of the first one, and none writes: for exports.
+        case snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    }
+
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
-    ///
-    /// Read committed, PostgreSQL's default: the store's rules hold through
-    /// conditional updates, which re-check their `WHERE` on the row a
-    /// concurrent writer left, and through locking the user's row first.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
+    func transaction<T>(_ isolation: Isolation = .readCommitted, _ body: () throws -> T) throws -> T {
+        try execute(isolation.rawValue)
         do {
             let result = try body()
             try execute("COMMIT")
@@ -230,9 +243,13 @@ private final class Result {
         Int(String(cString: PQcmdTuples(handle))) ?? 0  // "" for other commands
     }
 
+    /// The error for a failed statement: the server's way is named when it is
+    /// unavailable, the statement when the server refused it.
     private func failure(sqlState: String?, message: String) -> PostgreSQLError {
-        let kind: PostgreSQLError.Kind = connection.isBroken || PostgreSQLError.meansUnavailable(sqlState) ? .unavailable : .statement
-        return PostgreSQLError(kind, sqlState: sqlState, message: "\(context): \(message)")
+        if connection.isBroken || PostgreSQLError.meansUnavailable(sqlState) {
+            return PostgreSQLError(.unavailable, sqlState: sqlState, message: "\(connection.target): \(message)")
+        }
+        return PostgreSQLError(.statement, sqlState: sqlState, message: "\(context): \(message)")
     }
 }
 

@@ -2,7 +2,8 @@ import Accounts
 
 /// The PostgreSQL schema, as migrations: `migrations[v]` takes a database from
 /// version v (in `schema_version`; 0 when there is no such table) to v + 1.
-/// Append, never edit a shipped one.
+/// Append, never edit a shipped one. The tables are the SQLite store's
+/// (`SQLiteSchema` at its version 2); PostgreSQL starts there.
 ///
 /// Times are Unix seconds in `bigint`, as in the SQLite store. Names are
 /// unique and found regardless of ASCII case: `lower` under the "C" collation
@@ -20,9 +21,6 @@ enum PostgreSQLSchema {
             pending_totp_secret bytea,
             enrolled_at bigint,
             last_step bigint,
-            failures integer NOT NULL DEFAULT 0 CHECK (failures BETWEEN 0 AND 100),
-            last_failure_at bigint,
-            locked_until bigint,
             session_generation bigint NOT NULL DEFAULT 0,
             created_at bigint NOT NULL
         );
@@ -38,12 +36,36 @@ enum PostgreSQLSchema {
             expires_at bigint NOT NULL
         );
         CREATE INDEX revoked_sessions_by_expiry ON revoked_sessions (expires_at);
+        CREATE TABLE throttle (
+            subject bytea NOT NULL,  -- empty: any name (an address row)
+            address text NOT NULL,   -- empty: any address (an account row)
+            failures integer NOT NULL CHECK (failures BETWEEN 0 AND 100),
+            last_failure_at bigint,
+            locked_until bigint,
+            PRIMARY KEY (subject, address),
+            CHECK (length(subject) > 0 OR address <> '')
+        );
+        CREATE INDEX throttle_by_last_failure ON throttle (last_failure_at);
+        CREATE TABLE user_groups (
+            user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            name text NOT NULL,
+            PRIMARY KEY (user_id, name)
+        );
+        CREATE TABLE devices (
+            id_hash bytea PRIMARY KEY,
+            user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            label text NOT NULL,
+            created_at bigint NOT NULL,
+            last_used_at bigint NOT NULL
+        );
+        CREATE INDEX devices_by_user ON devices (user_id);
+        CREATE INDEX devices_by_creation ON devices (created_at);
         """,
     ]
 
     /// Brings the schema that `connection` works in (the first of its
     /// `search_path`) to the current version, or throws
-    /// ``AccountError/schemaTooNew(found:supported:)``.
+    /// ``StoreError/schemaTooNew(found:supported:)``.
     ///
     /// One transaction under an advisory lock named after the schema: of
     /// several hosts starting together on a fresh database, one migrates and
@@ -55,7 +77,7 @@ enum PostgreSQLSchema {
             let exists = try connection.rows("SELECT to_regclass('schema_version') IS NOT NULL")[0].boolean(0)
             let version = exists ? try connection.rows("SELECT version FROM schema_version")[0].integer(0) : 0
             guard version <= migrations.count else {
-                throw AccountError.schemaTooNew(found: version, supported: migrations.count)
+                throw StoreError.schemaTooNew(found: version, supported: migrations.count)
             }
             guard version < migrations.count else { return }
             if !exists {

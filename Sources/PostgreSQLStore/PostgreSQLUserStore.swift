@@ -3,12 +3,14 @@ import Accounts
 /// The ``UserStore`` in a PostgreSQL database, shared by every host of a
 /// deployment that outgrows one machine.
 ///
-/// Each rule that decides between concurrent workers is one statement
-/// (a conditional `UPDATE … WHERE`, which PostgreSQL re-checks on the row a
-/// concurrent writer left) or one short read-committed transaction that
-/// first locks the user's row, so that two workers or hosts can never both
-/// win. The schema is migrated under an advisory lock when a connection
-/// opens.
+/// Each rule that decides between concurrent workers is one statement (a
+/// conditional `UPDATE … WHERE`, which PostgreSQL re-checks on the row a
+/// concurrent writer left) or one short read-committed transaction whose
+/// first statement locks the user's row: a concurrent change to the same
+/// user then waits for the commit, and each later statement of the
+/// transaction sees what that change committed. So two workers or hosts can
+/// never both win. The schema is migrated under an advisory lock whenever a
+/// connection opens.
 ///
 /// An instance owns one connection (reopened by itself after the server was
 /// away: see ``ReconnectingConnection``) and its prepared statements; it is
@@ -21,7 +23,7 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
         ("application_name", "totpgate"), ("client_encoding", "UTF8"),
     ]
 
-    private let link: ReconnectingConnection
+    let link: ReconnectingConnection
     /// Where the store is, without the password: for logs and errors.
     public let description: String
 
@@ -35,12 +37,14 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
     /// The server process of the store's connection, if it has one now.
     var serverProcessID: Int32? { link.serverProcessID }
 
-    private static let userColumns = """
-        id, name, password_hash, totp_secret, pending_totp_secret, enrolled_at, last_step, \
-        failures, last_failure_at, locked_until, session_generation, created_at
+    // MARK: Users
+
+    static let userColumns = """
+        id, name, password_hash, totp_secret, pending_totp_secret, enrolled_at, last_step, session_generation, created_at, \
+        (SELECT string_agg(g.name, ',') FROM user_groups g WHERE g.user_id = users.id)
         """
 
-    private static func record(_ row: Row) throws -> UserRecord {
+    static func record(_ row: Row) throws -> UserRecord {
         UserRecord(
             id: try row.integer(0),
             name: try row.text(1),
@@ -49,12 +53,15 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
             sealedPendingSecret: row.optionalBytes(4),
             enrolledAt: try row.optionalInteger(5),
             lastStep: try row.optionalInteger(6),
-            throttle: ThrottleState(
-                failures: Int(try row.integer(7)),
-                lastFailureAt: try row.optionalInteger(8),
-                lockedUntil: try row.optionalInteger(9)),
-            sessionGeneration: try row.integer(10),
-            createdAt: try row.integer(11))
+            sessionGeneration: try row.integer(7),
+            createdAt: try row.integer(8),
+            groups: try groups(row, 9))
+    }
+
+    /// The groups in a `string_agg` column (group names hold no comma), sorted.
+    static func groups(_ row: Row, _ column: Int) throws -> [String] {
+        guard row.values[column] != nil else { return [] }
+        return try row.text(column).split(separator: ",").map(String.init).sorted()
     }
 
     public func insertUser(name: String, passwordHash: String, createdAt: Int64) throws -> Int64 {
@@ -91,12 +98,33 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
         try link.write { try $0.changes("DELETE FROM users WHERE id = $1", id) == 1 }
     }
 
-    public func setPasswordHash(userID: Int64, _ hash: String, endingSessions: Bool) throws -> Bool {
-        try link.write { connection in
-            try connection.changes("UPDATE users SET password_hash = $1, session_generation = session_generation + $2 WHERE id = $3",
-                                   hash, endingSessions ? 1 : 0, userID) == 1
+    public func setPasswordHash(userID: Int64, _ hash: String, endingSessions: Bool) throws -> Int64? {
+        try changingGeneration(userID: userID, by: endingSessions ? 1 : 0) { connection, bump in
+            try connection.rows("""
+                UPDATE users SET password_hash = $1, session_generation = session_generation + $2 WHERE id = $3
+                RETURNING session_generation
+                """, hash, bump, userID)
         }
     }
+
+    /// Runs `update` — which changes the user's row, moving the generation on
+    /// by `bump`, and returns the generation after — then, if it moved,
+    /// deletes the user's devices; one transaction. The update locks the row
+    /// first, so a device being added under the old generation (which holds
+    /// a share lock on the row) is committed before, and deleted here.
+    func changingGeneration(
+        userID: Int64, by bump: Int, _ update: (Connection, Int) throws -> [Row]
+    ) throws -> Int64? {
+        try link.transaction {
+            try link.write { connection in
+                guard let generation = try update(connection, bump).first?.integer(0) else { return nil }
+                if bump > 0 { try connection.changes("DELETE FROM devices WHERE user_id = $1", userID) }
+                return generation
+            }
+        }
+    }
+
+    // MARK: Second factor
 
     public func startEnrolment(userID: Int64, sealed: [UInt8]) throws -> Bool {
         try link.write { connection in
@@ -108,40 +136,30 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
     public func enrol(
         userID: Int64, sealedSecret: [UInt8], replacingPending pending: [UInt8]?, lastStep: Int64?,
         recoveryCodeHashes: [[UInt8]], at time: Int64
-    ) throws -> Bool {
-        try link.transaction {
-            // The conditional update locks the user's row: a concurrent enrolment waits, then finds the pending secret gone.
-            let changed = try link.write { connection in
-                let set = """
-                    UPDATE users SET totp_secret = $1, pending_totp_secret = NULL, enrolled_at = $2, last_step = $3,
-                        session_generation = session_generation + $4
-                    WHERE id = $5
-                    """
-                return if let pending {
-                    try connection.changes(set + " AND totp_secret IS NULL AND pending_totp_secret = $6",
-                                           sealedSecret, time, lastStep, 1, userID, pending)
-                } else {
-                    try connection.changes(set, sealedSecret, time, lastStep, 0, userID)
-                }
-            }
-            guard changed == 1 else { return false }
-            try replaceRecoveryCodes(userID: userID, hashes: recoveryCodeHashes)
-            return true
+    ) throws -> Int64? {
+        try changingGeneration(userID: userID, by: pending == nil ? 0 : 1) { connection, bump in
+            // A concurrent enrolment waits for this row and then finds the pending secret gone.
+            let rows = try connection.rows("""
+                UPDATE users SET totp_secret = $1, pending_totp_secret = NULL, enrolled_at = $2, last_step = $3,
+                    session_generation = session_generation + $4
+                WHERE id = $5 AND ($6::bytea IS NULL OR (totp_secret IS NULL AND pending_totp_secret = $6))
+                RETURNING session_generation
+                """, sealedSecret, time, lastStep, bump, userID, pending)
+            if !rows.isEmpty { try replaceRecoveryCodes(userID: userID, hashes: recoveryCodeHashes) }
+            return rows
         }
     }
 
-    public func resetSecondFactor(userID: Int64) throws -> Bool {
-        try link.transaction {
-            // The user's row first: a concurrent code replacement finishes before, and its codes are deleted here.
-            let changed = try link.write { connection in
-                try connection.changes("""
-                    UPDATE users SET totp_secret = NULL, pending_totp_secret = NULL, enrolled_at = NULL,
-                        last_step = NULL, session_generation = session_generation + 1
-                    WHERE id = $1
-                    """, userID)
-            }
-            _ = try link.write { try $0.changes("DELETE FROM recovery_codes WHERE user_id = $1", userID) }
-            return changed == 1
+    public func resetSecondFactor(userID: Int64) throws -> Int64? {
+        try changingGeneration(userID: userID, by: 1) { connection, bump in
+            let rows = try connection.rows("""
+                UPDATE users SET totp_secret = NULL, pending_totp_secret = NULL, enrolled_at = NULL,
+                    last_step = NULL, session_generation = session_generation + $1
+                WHERE id = $2
+                RETURNING session_generation
+                """, bump, userID)
+            try connection.changes("DELETE FROM recovery_codes WHERE user_id = $1", userID)
+            return rows
         }
     }
 
@@ -152,35 +170,26 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
         }
     }
 
-    public func replaceThrottleState(userID: Int64, expected: ThrottleState, with new: ThrottleState) throws -> Bool {
-        try link.write { connection in
-            try connection.changes("""
-                UPDATE users SET failures = $1, last_failure_at = $2, locked_until = $3
-                WHERE id = $4 AND failures = $5 AND last_failure_at IS NOT DISTINCT FROM $6 AND locked_until IS NOT DISTINCT FROM $7
-                """,
-                new.failures, new.lastFailureAt, new.lockedUntil,
-                userID, expected.failures, expected.lastFailureAt, expected.lockedUntil) == 1
-        }
-    }
-
-    public func resetThrottleState(userID: Int64) throws -> Bool {
-        try link.write { connection in
-            try connection.changes("UPDATE users SET failures = 0, last_failure_at = NULL, locked_until = NULL WHERE id = $1",
-                                   userID) == 1
-        }
-    }
+    // MARK: Recovery codes
 
     public func replaceRecoveryCodes(userID: Int64, hashes: [[UInt8]]) throws {
         try link.transaction {
-            // Locking the user's row serialises replacements: each DELETE then sees the codes the one before inserted.
             try link.write { connection in
-                try connection.rows("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", userID)
+                // Replacements of one user's codes take turns, so each DELETE sees the codes the one before inserted.
+                try lockUser(userID, on: connection)
                 try connection.changes("DELETE FROM recovery_codes WHERE user_id = $1", userID)
                 for hash in hashes {
                     try connection.changes("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)", userID, hash)
                 }
             }
         }
+    }
+
+    /// Locks the user's row against other changes to the user until the
+    /// transaction ends; false when there is no such user.
+    @discardableResult
+    func lockUser(_ userID: Int64, on connection: Connection) throws -> Bool {
+        try !connection.rows("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", userID).isEmpty
     }
 
     public func consumeRecoveryCode(userID: Int64, hash: [UInt8], at time: Int64) throws -> Bool {
@@ -197,8 +206,13 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
         }
     }
 
-    public func bumpSessionGeneration(userID: Int64) throws -> Bool {
-        try link.write { try $0.changes("UPDATE users SET session_generation = session_generation + 1 WHERE id = $1", userID) == 1 }
+    // MARK: Sessions
+
+    public func bumpSessionGeneration(userID: Int64) throws -> Int64? {
+        try changingGeneration(userID: userID, by: 1) { connection, bump in
+            try connection.rows("UPDATE users SET session_generation = session_generation + $1 WHERE id = $2 RETURNING session_generation",
+                                bump, userID)
+        }
     }
 
     public func revokeSession(id sessionID: String, expiresAt: Int64) throws {
@@ -217,15 +231,22 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
     public func sessionStatus(userID: Int64, sessionID: String) throws -> SessionStatus? {
         try link.read { connection in
             let rows = try connection.rows("""
-                SELECT session_generation, EXISTS (SELECT 1 FROM revoked_sessions WHERE session_id = $2)
+                SELECT session_generation, EXISTS (SELECT 1 FROM revoked_sessions WHERE session_id = $2),
+                    (SELECT string_agg(name, ',') FROM user_groups WHERE user_id = $1)
                 FROM users WHERE id = $1
                 """, userID, sessionID)
             guard let row = rows.first else { return nil }
-            return SessionStatus(generation: try row.integer(0), isRevoked: try row.boolean(1))
+            return SessionStatus(generation: try row.integer(0), isRevoked: try row.boolean(1), groups: try Self.groups(row, 2))
         }
     }
 
+    // MARK: Maintenance
+
+    public func ping() throws {
+        _ = try link.read { try $0.rows("SELECT 1") }
+    }
+
     public func inTransaction<T>(_ body: () throws -> T) throws -> T {
-        try link.transaction(body)
+        try link.transaction(.readCommitted, body)
     }
 }

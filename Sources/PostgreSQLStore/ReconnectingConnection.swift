@@ -1,10 +1,12 @@
+import Accounts
+
 /// The store's one connection to the server, opened again whenever the last
 /// one was lost, so service resumes by itself once the server is back.
 ///
-/// A statement that fails because the connection dropped throws
-/// ``PostgreSQLError/Kind/unavailable``, and the next use opens a fresh
-/// connection. A read outside a transaction is the exception: it is run once
-/// more on a fresh connection at once, since running it twice changes
+/// A statement that fails because the connection dropped (or could not be
+/// opened) throws ``StoreError/unavailable(_:)``, and the next use opens a
+/// fresh connection. A read outside a transaction is the exception: it is run
+/// once more on a fresh connection at once, since running it twice changes
 /// nothing — so after a server restart the first request of each worker
 /// still succeeds. A write is never repeated: it may have committed before
 /// the connection dropped, and replaying it could count an attempt twice.
@@ -34,27 +36,41 @@ final class ReconnectingConnection {
     /// Runs a statement that changes nothing; outside a transaction, once
     /// more on a new connection if this one was lost.
     func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        let connection = try live()
-        do {
-            return try body(connection)
-        } catch let error as PostgreSQLError where error.kind == .unavailable && connection.isBroken && transactionDepth == 0 {
-            return try body(try live())
+        try reportingUnavailability {
+            let connection = try live()
+            do {
+                return try body(connection)
+            } catch let error as PostgreSQLError where error.kind == .unavailable && connection.isBroken && transactionDepth == 0 {
+                return try body(try live())
+            }
         }
     }
 
     /// Runs a statement that changes something, at most once.
     func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        try body(try live())
+        try reportingUnavailability { try body(try live()) }
     }
 
-    /// Runs `body` in one transaction, or as part of the one already open;
-    /// nothing in it is repeated.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
+    /// Runs `body` in one transaction, or as part of the one already open
+    /// (whose isolation then holds); nothing in it is repeated.
+    func transaction<T>(_ isolation: Connection.Isolation = .readCommitted, _ body: () throws -> T) throws -> T {
         if transactionDepth > 0 { return try body() }
-        let connection = try live()
-        transactionDepth += 1
-        defer { transactionDepth -= 1 }
-        return try connection.transaction(body)
+        return try reportingUnavailability {
+            let connection = try live()
+            transactionDepth += 1
+            defer { transactionDepth -= 1 }
+            return try connection.transaction(isolation, body)
+        }
+    }
+
+    /// Runs `body`, turning a lost or impossible connection into the error
+    /// every store throws for it (the outermost call does; inner ones pass it on).
+    private func reportingUnavailability<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PostgreSQLError where error.kind == .unavailable {
+            throw StoreError.unavailable("PostgreSQL \(error.message)")
+        }
     }
 
     private var transactionDepth = 0

@@ -2,6 +2,7 @@ import Accounts
 import App
 import ArgumentParser
 import Foundation
+import Stores
 
 /// `--data-dir` and `--config`, shared by every command that touches accounts or keys.
 struct DataDirectoryOptions: ParsableArguments {
@@ -36,7 +37,7 @@ struct DataDirectoryOptions: ParsableArguments {
 
     /// The account service over the data directory, creating its database and keys on first use.
     func accountService() throws -> AccountService {
-        try AccountService(dataDirectory: dataDirectory(), hasher: PasswordHasher())
+        try AccountServiceFactory(location: nil, dataDirectory: dataDirectory()).service(hasher: PasswordHasher())
     }
 }
 

@@ -86,10 +86,11 @@ extension UserCommand {
                 return
             }
             let rows = users.map { user in
-                [user.name, user.secondFactor.label, user.admission.label, "\(user.failures)", "\(user.unusedRecoveryCodes)",
+                [user.name, user.secondFactor.label, user.stateLabel, "\(user.failures)", "\(user.unusedRecoveryCodes)",
+                 user.groups.isEmpty ? "-" : user.groups.joined(separator: ","), "\(user.devices)",
                  Date(timeIntervalSince1970: TimeInterval(user.createdAt)).formatted(.iso8601)]
             }
-            printTable(header: ["NAME", "2FA", "STATE", "FAILURES", "RECOVERY CODES", "CREATED"], rows: rows)
+            printTable(header: ["NAME", "2FA", "STATE", "FAILURES", "RECOVERY CODES", "GROUPS", "DEVICES", "CREATED"], rows: rows)
         }
     }
 
@@ -164,6 +165,18 @@ extension UserSummary.SecondFactor {
         case .none: "none"
         case .pending: "pending"
         case .enrolled: "enrolled"
+        }
+    }
+}
+
+extension UserSummary {
+    /// The name's account-wide state, and how many addresses are locked out of it alone.
+    fileprivate var stateLabel: String {
+        switch (admission, lockedAddresses) {
+        case (_, 0): admission.label
+        case (.allowed, 1): "1 address locked"
+        case (.allowed, let count): "\(count) addresses locked"
+        default: "\(admission.label); \(lockedAddresses) locked"
         }
     }
 }

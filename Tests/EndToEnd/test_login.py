@@ -129,6 +129,28 @@ def test_lockout_after_10_failures_until_user_unlock(make_stack):
     assert stack.browser().login("alice", code=totp(SECRET)).headers["Location"] == "/home"
 
 
+def test_failures_from_one_address_never_lock_the_account_for_another(make_stack):
+    stack = make_stack(serve_args=["--throttle-delay", "0"])
+    stack.add_user("victim", secret=SECRET)
+    attacker = stack.browser(source="127.0.0.2")
+    for attempt in range(30):
+        assert attacker.login("victim", password=f"wrong {attempt}").headers["Location"] == "/"
+    assert "locked" in attacker.get("/").text
+    assert "locked user=victim scope=pair client=127.0.0.2" in stack.output()
+    owner = stack.browser(source="127.0.0.3")
+    assert owner.login("victim", code=totp(SECRET)).headers["Location"] == "/home"
+
+
+def test_an_address_trying_many_names_is_throttled_as_a_whole(stack):
+    stack.add_user("alice", secret=SECRET)
+    sprayer = stack.browser(source="127.0.0.4")
+    for index in range(20):
+        sprayer.login(f"user{index}", password="123456")
+    assert sprayer.login("alice", code=totp(SECRET)).headers["Location"] == "/"
+    assert re.search(r"Too many attempts, try again in \d+ s", sprayer.get("/").text)
+    assert stack.browser(source="127.0.0.5").login("alice", code=totp(SECRET)).headers["Location"] == "/home"
+
+
 def test_throttled_attempts_are_told_when_to_retry(stack):
     stack.add_user("alice", secret=SECRET)
     for attempt in range(5):

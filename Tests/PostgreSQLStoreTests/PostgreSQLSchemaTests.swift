@@ -30,7 +30,7 @@ struct PostgreSQLSchemaTests {
     @Test func refusesASchemaFromANewerVersion() throws {
         _ = try schema.store()
         try schema.connection().changes("UPDATE schema_version SET version = 99")
-        #expect(throws: AccountError.schemaTooNew(found: 99, supported: PostgreSQLSchema.migrations.count)) {
+        #expect(throws: StoreError.schemaTooNew(found: 99, supported: PostgreSQLSchema.migrations.count)) {
             try schema.store()
         }
     }

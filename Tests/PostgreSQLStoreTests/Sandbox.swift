@@ -1,4 +1,6 @@
+import Accounts
 import Foundation
+import StoreContract
 import Testing
 @testable import PostgreSQLStore
 
@@ -40,19 +42,19 @@ extension Trait where Self == ConditionTrait {
 }
 
 /// A schema of its own in the sandbox's database, so tests running at once
-/// never see each other's rows; dropped with the value.
-final class TestSchema {
+/// never see each other's rows. A store database of the contract suite: each
+/// ``connect()`` opens a store on a new connection.
+///
+/// Schemas stay after their test (a store may outlive the value that made
+/// it); the sandbox's whole cluster is thrown away after the run.
+final class TestSchema: StoreDatabase {
     let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     private let base: String
-    private let admin: Connection
 
     init() throws {
         base = try Sandbox.url()
-        admin = try Connection(try ConnectionString(base), defaults: [])
-        try admin.execute("CREATE SCHEMA \(name)")
+        try Connection(try ConnectionString(base), defaults: []).execute("CREATE SCHEMA \(name)")
     }
-
-    deinit { try? admin.execute("DROP SCHEMA \(name) CASCADE") }
 
     /// The sandbox's URL, working in this schema.
     var url: String { Self.url(base, adding: "options=-csearch_path%3D\(name)") }
@@ -65,6 +67,10 @@ final class TestSchema {
     /// A store in this schema, on a connection of its own.
     func store() throws -> PostgreSQLUserStore {
         try PostgreSQLUserStore(try connectionString)
+    }
+
+    func connect() throws -> any UserStore {
+        try store()
     }
 
     /// A connection to the schema outside any store, to look at or break things.

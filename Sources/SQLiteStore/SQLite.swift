@@ -68,6 +68,16 @@ struct Row {
         return value
     }
 
+    func optionalText(_ column: Int) throws -> String? {
+        if values[column] == .null { return nil }
+        return try text(column)
+    }
+
+    func blob(_ column: Int) throws -> [UInt8] {
+        guard let value = try optionalBlob(column) else { throw unexpected(column, "a blob") }
+        return value
+    }
+
     func optionalBlob(_ column: Int) throws -> [UInt8]? {
         switch values[column] {
         case .null: return nil

@@ -1,0 +1,17 @@
+import Accounts
+import SQLiteStore
+
+extension StoreLocation {
+    /// A new connection to the store, creating (SQLite) and migrating its
+    /// schema on first use; `keys` are the data directory's, shared by every
+    /// host of one store.
+    public func open(keys: AccountKeys) throws -> any UserStore {
+        switch self {
+        case .sqlite(let path):
+            return try SQLiteUserStore(path: path, keys: keys)
+        case .postgreSQL:
+            // The seam for the PostgreSQL store (branch `postgres`): it opens here.
+            throw StoreLocationError.unsupported(description)
+        }
+    }
+}
