@@ -28,7 +28,7 @@ let package = Package(
         // One target per store behind Accounts' UserStore, and the factory that turns a store URL into one.
         .target(name: "SQLiteStore", dependencies: ["Accounts", "CSQLite"]),
         .target(name: "PostgreSQLStore", dependencies: ["Accounts", "OTP", "CPostgreSQL"]),
-        .target(name: "Stores", dependencies: ["Accounts", "SQLiteStore"]),
+        .target(name: "Stores", dependencies: ["Accounts", "SQLiteStore", "PostgreSQLStore"]),
         .target(
             name: "Web",
             dependencies: ["Crypto", "OTP", .product(name: "Mustache", package: "swift-mustache")]
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Stores", "Web", "OTP", "Crypto"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "OTP", "TestSupport"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract", "TestSupport"]),
-        .testTarget(name: "PostgreSQLStoreTests", dependencies: ["PostgreSQLStore", "Accounts", "StoreContract"]),
+        .testTarget(name: "PostgreSQLStoreTests", dependencies: ["PostgreSQLStore", "Stores", "Accounts", "StoreContract", "TestSupport", "Crypto", "OTP"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "Accounts", "SQLiteStore", "TestSupport"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Stores", "OTP", "QRImage", "TestSupport"]),
     ],

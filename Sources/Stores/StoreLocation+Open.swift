@@ -1,4 +1,5 @@
 import Accounts
+import PostgreSQLStore
 import SQLiteStore
 
 extension StoreLocation {
@@ -9,9 +10,9 @@ extension StoreLocation {
         switch self {
         case .sqlite(let path):
             return try SQLiteUserStore(path: path, keys: keys)
-        case .postgreSQL:
-            // The seam for the PostgreSQL store (branch `postgres`): it opens here.
-            throw StoreLocationError.unsupported(description)
+        case .postgreSQL(let uri):
+            // PostgreSQL's schema needs no keys: it has no wave-1 rows to re-key.
+            return try PostgreSQLUserStore(try ConnectionString(uri))
         }
     }
 }

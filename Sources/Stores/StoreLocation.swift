@@ -1,4 +1,5 @@
 import Accounts
+import PostgreSQLStore
 import SQLiteStore
 
 /// Where the accounts live, from `--store URL` (config key `store`):
@@ -19,10 +20,11 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
             let path = String(url.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw .emptyPath }
             self = .sqlite(path: path)
-        } else if url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") {
+        } else if ConnectionString.isPostgreSQL(url) {
+            do { _ = try ConnectionString(url) } catch { throw .invalidPostgreSQLURI(error.message) }
             self = .postgreSQL(uri: url)
         } else {
-            throw .unknownScheme(PostgreSQLURI.redacted(url))
+            throw .unknownScheme(ConnectionString.redacted(url))
         }
     }
 
@@ -36,7 +38,7 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .sqlite(let path): "SQLite \(path)"
-        case .postgreSQL(let uri): "PostgreSQL \(PostgreSQLURI.redacted(uri))"
+        case .postgreSQL(let uri): "PostgreSQL \(ConnectionString.redacted(uri))"
         }
     }
 }
@@ -47,14 +49,14 @@ public enum StoreLocationError: Error, Equatable, CustomStringConvertible {
     case unknownScheme(String)
     /// `sqlite:` with no path.
     case emptyPath
-    /// A store kind this build cannot open yet.
-    case unsupported(String)
+    /// A PostgreSQL URI that libpq refuses (the message shows it without any password).
+    case invalidPostgreSQLURI(String)
 
     public var description: String {
         switch self {
         case .unknownScheme(let url): "unknown store \(url.debugDescription): use sqlite:PATH or postgresql://…"
         case .emptyPath: "sqlite: needs a file path, as in sqlite:/var/lib/totpgate/totpgate.db"
-        case .unsupported(let store): "\(store) is not supported by this totpgate"
+        case .invalidPostgreSQLURI(let message): "invalid PostgreSQL URI \(message)"
         }
     }
 }

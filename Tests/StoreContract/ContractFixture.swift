@@ -47,7 +47,7 @@ enum ContractFixture {
 
 extension StoreSnapshot {
     /// The rows in one order, so snapshots from different stores compare equal.
-    var sorted: StoreSnapshot {
+    public var sorted: StoreSnapshot {
         var copy = self
         copy.users.sort { $0.id < $1.id }
         copy.recoveryCodes.sort { $0.userID != $1.userID ? $0.userID < $1.userID : $0.hash.lexicographicallyPrecedes($1.hash) }

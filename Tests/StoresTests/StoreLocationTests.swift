@@ -25,13 +25,21 @@ struct StoreLocationTests {
         #expect(throws: error) { try StoreLocation(url) }
     }
 
+    @Test(arguments: ["postgresql://totpgate:s3cret@db/totpgate?no_such_parameter=1", "postgresql://totpgate:s3cret%zz@db/totpgate"])
+    func refusesAPostgreSQLURIThatLibpqRefusesWithoutShowingThePassword(_ url: String) throws {
+        let error = try #require(throws: StoreLocationError.self) { try StoreLocation(url) }
+        guard case .invalidPostgreSQLURI(let message) = error else { Issue.record("\(error)"); return }
+        #expect(message.contains("postgresql://totpgate@db/totpgate"))
+        #expect(!error.description.contains("s3cret"))
+    }
+
     /// What logs and errors show of a location: never its password.
     @Test(arguments: [
         ("postgresql://totpgate:s3cret@db.example.com:5432/totpgate?sslmode=require",
          "PostgreSQL postgresql://totpgate@db.example.com:5432/totpgate?sslmode=require"),
         ("postgres://db/totpgate?user=totpgate&password=s3cret&sslmode=verify-full",
          "PostgreSQL postgres://db/totpgate?user=totpgate&sslmode=verify-full"),
-        ("postgresql://db/totpgate?PASSWORD=s3cret", "PostgreSQL postgresql://db/totpgate"),
+        ("postgresql://db/totpgate?password=s3cret", "PostgreSQL postgresql://db/totpgate"),
         ("postgresql://user:p%40ss@db", "PostgreSQL postgresql://user@db"),
         ("postgresql://", "PostgreSQL postgresql://"),
         ("sqlite:/var/lib/totpgate/totpgate.db", "SQLite /var/lib/totpgate/totpgate.db"),
