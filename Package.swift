@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "OTP", "TestSupport"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract", "TestSupport"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "Accounts", "SQLiteStore", "TestSupport"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Stores", "OTP", "QRImage", "TestSupport"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Stores", "Crypto", "OTP", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,6 +31,11 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
         .sqlite(path: dataDirectory.path(of: SQLiteUserStore.fileName))
     }
 
+    /// `url` as logs and errors may show it: any password taken out.
+    public static func redacted(_ url: String) -> String {
+        PostgreSQLURI.redacted(url)
+    }
+
     /// What the start-up line and errors show: `SQLite /var/lib/totpgate/totpgate.db`,
     /// `PostgreSQL postgresql://totpgate@db.example.com/totpgate` (never a password).
     public var description: String {

@@ -11,20 +11,20 @@ struct UserCommand: ParsableCommand {
     )
 }
 
-/// The user a command acts on (checked against the name rules) and the data directory holding them.
+/// The user a command acts on (checked against the name rules) and the store holding them.
 struct UserTarget: ParsableArguments {
     @Argument(help: "The user name: 1–64 of A–Z a–z 0–9 . _ - @ +, any case, unique ignoring case.")
     var name: String
 
-    @OptionGroup var dataDirectory: DataDirectoryOptions
+    @OptionGroup var store: StoreOptions
 
     func validate() throws {
         do { try UserName.validate(name) } catch { throw ValidationError("\(error)") }
     }
 
-    /// The account service over the data directory.
+    /// The account service over the store.
     func accountService() throws -> AccountService {
-        try dataDirectory.accountService()
+        try store.accountService()
     }
 }
 
@@ -76,11 +76,11 @@ extension UserCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users with their two-factor and lock state.")
 
-        @OptionGroup var dataDirectory: DataDirectoryOptions
+        @OptionGroup var store: StoreOptions
 
         func run() throws {
             let now = unixNow()
-            let users = try dataDirectory.accountService().listUsers(now: now)
+            let users = try store.accountService().listUsers(now: now)
             guard !users.isEmpty else {
                 print("no users")
                 return
