@@ -6,8 +6,8 @@ import OTP
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "Manage users: add, list, delete, change passwords, reset 2FA, unlock, end sessions.",
-        subcommands: [Add.self, List.self, Delete.self, Passwd.self, Reset2FA.self, Unlock.self, Logout.self]
+        abstract: "Manage users: add, list, delete, change passwords, reset 2FA, unlock, end sessions, groups.",
+        subcommands: [Add.self, List.self, Delete.self, Passwd.self, Reset2FA.self, Unlock.self, Logout.self, Groups.self]
     )
 }
 
@@ -49,6 +49,10 @@ extension UserCommand {
                                    valueName: "base32"))
         var totpSecret: String?
 
+        @Option(name: .customLong("group"), help: ArgumentHelp("A group of the user, for access rules; repeat for more.",
+                                                               valueName: "group"))
+        var groups: [String] = []
+
         func validate() throws {
             guard let totpSecret else { return }
             let bits: Int
@@ -61,7 +65,7 @@ extension UserCommand {
         func run() throws {
             let password = passwordStdin ? readPasswordFromStandardInput() : try PasswordRules.generate()
             let recoveryCodes = try user.accountService().addUser(
-                name: user.name, password: password, totpSecret: try totpSecret.map(Base32.decode), now: unixNow())
+                name: user.name, password: password, totpSecret: try totpSecret.map(Base32.decode), groups: groups, now: unixNow())
             print("user \(user.name) added")
             if !passwordStdin { print("password: \(password)") }
             if totpSecret == nil {
@@ -155,6 +159,28 @@ extension UserCommand {
         func run() throws {
             try user.accountService().logoutEverywhere(named: user.name)
             print("every session of \(user.name) ended")
+        }
+    }
+}
+
+extension UserCommand {
+    struct Groups: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a user's groups, adding and removing some first.",
+            discussion: "Group names follow the rules of user names and are kept in lower case.")
+
+        @OptionGroup var user: UserTarget
+
+        @Option(name: .customLong("add"), help: ArgumentHelp("A group to add the user to; repeat for more.", valueName: "group"))
+        var adding: [String] = []
+
+        @Option(name: .customLong("remove"), help: ArgumentHelp("A group to take the user out of; repeat for more.",
+                                                                valueName: "group"))
+        var removing: [String] = []
+
+        func run() throws {
+            let groups = try user.accountService().changeGroups(named: user.name, adding: adding, removing: removing)
+            print("groups of \(user.name): \(groups.isEmpty ? "none" : groups.joined(separator: ", "))")
         }
     }
 }
