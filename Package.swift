@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract", "TestSupport"]),
         .testTarget(name: "PostgreSQLStoreTests", dependencies: ["PostgreSQLStore", "Stores", "Accounts", "StoreContract", "TestSupport", "Crypto", "OTP"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "Accounts", "SQLiteStore", "TestSupport"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Stores", "OTP", "QRImage", "TestSupport"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Stores", "Crypto", "OTP", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

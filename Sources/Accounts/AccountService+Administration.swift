@@ -47,12 +47,9 @@ extension AccountService {
     @discardableResult
     public func changePassword(named name: String, to password: String) throws -> Int64 {
         try PasswordRules.validate(password)
-        let user = try existingUser(named: name)
-        guard let generation = try store.setPasswordHash(userID: user.id, try hasher.hash(password), endingSessions: true) else {
-            throw AccountError.userNotFound(name)
+        return try endingSessions(named: name, audit: AuditEvent.passwordChanged) { user in
+            try store.setPasswordHash(userID: user.id, try hasher.hash(password), endingSessions: true)
         }
-        audit(.passwordChanged(user: user.name))
-        return generation
     }
 
     /// Removes the second factor (and any enrolment in progress and the
@@ -60,9 +57,17 @@ extension AccountService {
     /// enrols again at the next login. Returns the new session generation.
     @discardableResult
     public func resetSecondFactor(named name: String) throws -> Int64 {
+        try endingSessions(named: name, audit: AuditEvent.secondFactorReset) { try store.resetSecondFactor(userID: $0.id) }
+    }
+
+    /// Applies `change` (which moves the session generation on and returns it,
+    /// nil when the user is gone) to the user named `name`, and audits it.
+    func endingSessions(named name: String, audit event: (String) -> AuditEvent, _ change: (UserRecord) throws -> Int64?) throws
+        -> Int64
+    {
         let user = try existingUser(named: name)
-        guard let generation = try store.resetSecondFactor(userID: user.id) else { throw AccountError.userNotFound(name) }
-        audit(.secondFactorReset(user: user.name))
+        guard let generation = try change(user) else { throw AccountError.userNotFound(name) }
+        audit(event(user.name))
         return generation
     }
 

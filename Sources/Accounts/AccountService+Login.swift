@@ -9,7 +9,7 @@ extension AccountService {
     /// Any name, known, unknown or malformed, takes the same path: one
     /// lookup, one claim on its subject's rows, one scrypt. A right password
     /// alone neither counts as a failure nor resets the count: only a right
-    /// second factor does that.
+    /// second factor (or a remembered device standing in for it) does that.
     public func login(
         name: String, password: String, code: String?, client: ClientAddress, device: DeviceCredential? = nil, now: Int64
     ) throws -> LoginOutcome {

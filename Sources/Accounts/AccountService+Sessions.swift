@@ -17,10 +17,7 @@ extension AccountService {
     /// Ends every session and remembered device of the user; returns the new session generation.
     @discardableResult
     public func logoutEverywhere(named name: String) throws -> Int64 {
-        let user = try existingUser(named: name)
-        guard let generation = try store.bumpSessionGeneration(userID: user.id) else { throw AccountError.userNotFound(name) }
-        audit(.loggedOutEverywhere(user: user.name))
-        return generation
+        try endingSessions(named: name, audit: AuditEvent.loggedOutEverywhere) { try store.bumpSessionGeneration(userID: $0.id) }
     }
 
     /// Whether the store answers, for `/healthz`; throws when it does not.

@@ -20,7 +20,7 @@ public final class Application: Sendable {
         self.clock = clock
         self.logger = logger
         let dataDirectory = try DataDirectory(path: settings.dataDirectory)
-        accounts = try AccountServiceFactory(location: nil, dataDirectory: dataDirectory)
+        accounts = try AccountServiceFactory(location: settings.store, dataDirectory: dataDirectory)
         var hasher = try PasswordHasher(parameters: settings.passwordHashing)
         hasher.executor = HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes)
         self.hasher = hasher
@@ -63,9 +63,7 @@ public final class Application: Sendable {
     }
 
     private func makeAccountService() throws -> AccountService {
-        var configuration = settings.accounts
-        configuration.issuer = settings.appName
-        return try accounts.service(hasher: hasher, configuration: configuration)
+        try accounts.service(hasher: hasher, configuration: settings.accountConfiguration)
     }
 
     /// One thread's request handler: the shared router plus the thread's store connection.

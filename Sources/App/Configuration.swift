@@ -29,7 +29,7 @@ public struct Configuration: Sendable {
         do {
             try entry.apply(&self, value)
         } catch {
-            throw .invalidValue(key: key, value: value, reason: error.reason)
+            throw .invalidValue(key: key, value: entry.shown(value), reason: error.reason)
         }
     }
 

@@ -1,3 +1,4 @@
+import Stores
 import Web
 
 extension Configuration {
@@ -9,13 +10,17 @@ extension Configuration {
         public let defaultValue: String
         /// Whether the key may be given more than once, each time adding a value.
         public let isRepeatable: Bool
+        /// The value as an error may repeat it (a password taken out).
+        let shown: @Sendable (String) -> String
         let apply: @Sendable (inout Configuration, String) throws(InvalidValue) -> Void
 
         init(_ name: String, default defaultValue: String, repeatable: Bool = false,
+             shown: @escaping @Sendable (String) -> String = { $0 },
              _ apply: @escaping @Sendable (inout Configuration, String) throws(InvalidValue) -> Void) {
             self.name = name
             self.defaultValue = defaultValue
             self.isRepeatable = repeatable
+            self.shown = shown
             self.apply = apply
         }
     }
@@ -29,6 +34,10 @@ extension Configuration {
     public static let keys: [Key] = [
         Key("data-dir", default: "`$TOTPGATE_DATA_DIR`, else `./var`") { config, value throws(InvalidValue) in
             config.settings.dataDirectory = try text(value)
+        },
+        Key("store", default: "`sqlite:` the data directory's `totpgate.db`", shown: StoreLocation.redacted) {
+            config, value throws(InvalidValue) in
+            config.settings.store = try storeLocation(value)
         },
         Key("socket", default: "none: the socket on fd 0") { config, value throws(InvalidValue) in
             config.socket = try text(value)
@@ -105,6 +114,14 @@ extension Configuration {
             throw InvalidValue(reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
+    }
+
+    private static func storeLocation(_ value: String) throws(InvalidValue) -> StoreLocation {
+        do {
+            return try StoreLocation(value)
+        } catch {
+            throw InvalidValue(reason: "\(error)")
+        }
     }
 
     private static func octalMode(_ value: String) throws(InvalidValue) -> UInt32 {

@@ -58,32 +58,23 @@ struct Row {
         return value
     }
 
-    func optionalInteger(_ column: Int) throws -> Int64? {
-        if values[column] == .null { return nil }
-        return try integer(column)
-    }
-
     func text(_ column: Int) throws -> String {
         guard case .text(let value) = values[column] else { throw unexpected(column, "text") }
         return value
     }
 
-    func optionalText(_ column: Int) throws -> String? {
-        if values[column] == .null { return nil }
-        return try text(column)
-    }
-
     func blob(_ column: Int) throws -> [UInt8] {
-        guard let value = try optionalBlob(column) else { throw unexpected(column, "a blob") }
+        guard case .blob(let value) = values[column] else { throw unexpected(column, "a blob") }
         return value
     }
 
-    func optionalBlob(_ column: Int) throws -> [UInt8]? {
-        switch values[column] {
-        case .null: return nil
-        case .blob(let value): return value
-        default: throw unexpected(column, "a blob")
-        }
+    func optionalInteger(_ column: Int) throws -> Int64? { try optional(column, integer) }
+    func optionalText(_ column: Int) throws -> String? { try optional(column, text) }
+    func optionalBlob(_ column: Int) throws -> [UInt8]? { try optional(column, blob) }
+
+    /// Nil for a NULL column, else what `read` makes of it.
+    private func optional<Value>(_ column: Int, _ read: (Int) throws -> Value) throws -> Value? {
+        values[column] == .null ? nil : try read(column)
     }
 
     private func unexpected(_ column: Int, _ expected: String) -> SQLiteError {

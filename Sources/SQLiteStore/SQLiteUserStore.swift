@@ -38,11 +38,14 @@ public final class SQLiteUserStore: UserStore {
     }
 
     private func migrate(keys: AccountKeys) throws {
+        let current = SQLiteSchema.migrations.count
+        // Most opens find the schema current: one read, no write lock, so many workers open at once without queueing.
+        if try schemaVersion == current { return }
         // BEGIN IMMEDIATE: of several workers opening a fresh file at once, one migrates, the others then see it done.
         try connection.transaction {
             let version = try schemaVersion
-            let current = SQLiteSchema.migrations.count
             guard version <= current else { throw StoreError.schemaTooNew(found: version, supported: current) }
+            guard version < current else { return }
             for migration in SQLiteSchema.migrations.dropFirst(Int(version)) {
                 try migration(connection, keys)
             }

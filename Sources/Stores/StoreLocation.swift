@@ -24,7 +24,7 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
             do { _ = try ConnectionString(url) } catch { throw .invalidPostgreSQLURI(error.message) }
             self = .postgreSQL(uri: url)
         } else {
-            throw .unknownScheme(ConnectionString.redacted(url))
+            throw .unknownScheme(Self.redacted(url))
         }
     }
 
@@ -33,12 +33,17 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
         .sqlite(path: dataDirectory.path(of: SQLiteUserStore.fileName))
     }
 
+    /// `url` as logs and errors may show it: any password taken out.
+    public static func redacted(_ url: String) -> String {
+        ConnectionString.redacted(url)
+    }
+
     /// What the start-up line and errors show: `SQLite /var/lib/totpgate/totpgate.db`,
     /// `PostgreSQL postgresql://totpgate@db.example.com/totpgate` (never a password).
     public var description: String {
         switch self {
         case .sqlite(let path): "SQLite \(path)"
-        case .postgreSQL(let uri): "PostgreSQL \(ConnectionString.redacted(uri))"
+        case .postgreSQL(let uri): "PostgreSQL \(Self.redacted(uri))"
         }
     }
 }

@@ -35,9 +35,28 @@ struct DataDirectoryOptions: ParsableArguments {
         try DataDirectory(path: configuration().settings.dataDirectory)
     }
 
-    /// The account service over the data directory, creating its database and keys on first use.
+}
+
+/// `--store` with `--data-dir` and `--config`, for the commands that manage accounts.
+struct StoreOptions: ParsableArguments {
+    @OptionGroup var data: DataDirectoryOptions
+
+    @Option(
+        name: .customLong("store"),
+        help: ArgumentHelp(
+            "The account store: sqlite:PATH or postgresql://… (default: the config file's store, else the data directory's "
+                + "totpgate.db).",
+            valueName: "url"))
+    var store: String?
+
+    /// The account service `serve` would run with these options: the same
+    /// store, keys, password hashing and throttle settings.
     func accountService() throws -> AccountService {
-        try AccountServiceFactory(location: nil, dataDirectory: dataDirectory()).service(hasher: PasswordHasher())
+        var configuration = try data.configuration()
+        try configuration.setFlag("store", to: store)
+        let settings = configuration.settings
+        return try AccountServiceFactory(location: settings.store, dataDirectory: DataDirectory(path: settings.dataDirectory))
+            .service(hasher: PasswordHasher(parameters: settings.passwordHashing), configuration: settings.accountConfiguration)
     }
 }
 
@@ -48,8 +67,8 @@ extension Configuration {
         guard let value else { return }
         do {
             try set(key, to: value.description)
-        } catch .invalidValue(_, _, let reason) {
-            throw ValidationError("--\(key) \(value): \(reason)")
+        } catch .invalidValue(_, let shown, let reason) {
+            throw ValidationError("--\(key) \(shown): \(reason)")
         }
     }
 }

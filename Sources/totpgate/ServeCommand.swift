@@ -22,6 +22,9 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var data: DataDirectoryOptions
 
+    @Option(help: "The account store: sqlite:PATH or postgresql://… (default: totpgate.db in the data directory).")
+    var store: String?
+
     @Option(help: "Unix socket to create for the web server.")
     var socket: String?
 
@@ -87,7 +90,7 @@ struct ServeCommand: ParsableCommand {
         }
         if !allowedRedirectHost.isEmpty { configuration.settings.allowedRedirectHosts = [] }
         let options: [(String, (any CustomStringConvertible)?)] = [
-            ("socket", socket), ("socket-mode", socketMode), ("socket-group", socketGroup), ("listen", listen),
+            ("store", store), ("socket", socket), ("socket-mode", socketMode), ("socket-group", socketGroup), ("listen", listen),
             ("threads", threads), ("base-path", basePath), ("www", www), ("app-name", appName), ("logo", logo),
             ("cookie-name", cookieName), ("cookie-secure", cookieSecure?.rawValue), ("cookie-domain", cookieDomain),
             ("cookie-path", cookiePath), ("throttle-delay", throttleDelay), ("lock-duration", lockDuration),

@@ -147,6 +147,14 @@ struct UserCommandTests {
         #expect(try service().store.user(named: "alice")?.sessionGeneration == 1)
     }
 
+    @Test func groupsAreGivenAtAddAndChangedLater() throws {
+        #expect(try user("add", "alice", "--group", "Admins", "--group", "staff").status == 0)
+        #expect(try user("groups", "alice", "--add", "wiki", "--remove", "STAFF").stdout == "groups of alice: admins, wiki\n")
+        #expect(try user("groups", "alice").stdout == "groups of alice: admins, wiki\n")
+        #expect(try user("list").stdout.contains(" admins,wiki "))
+        #expect(try user("groups", "alice", "--remove", "admins", "--remove", "wiki").stdout == "groups of alice: none\n")
+    }
+
     @Test func deleteRemovesTheUser() throws {
         #expect(try user("add", "alice").status == 0)
         #expect(try user("delete", "alice").status == 0)
@@ -161,6 +169,9 @@ struct UserCommandTests {
         (["reset-2fa", "bob"], nil, "no user named bob"),
         (["unlock", "bob"], nil, "no user named bob"),
         (["logout", "bob"], nil, "no user named bob"),
+        (["groups", "bob", "--add", "staff"], nil, "no user named bob"),
+        (["groups", "alice", "--add", "a b"], nil, "invalid group name \"a b\""),
+        (["add", "bob", "--group", "a,b"], nil, "invalid group name \"a,b\""),
         (["passwd", "alice"], nil, "--password-stdin"),
         (["passwd", "alice", "--password-stdin"], "", "the password is empty"),
         (["add", "bob", "--password-stdin"], "\n", "the password is empty"),
