@@ -74,7 +74,10 @@ let package = Package(
         .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Stores", "Web", "OTP", "Crypto"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "OTP", "TestSupport"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract", "TestSupport"]),
-        .testTarget(name: "PostgreSQLStoreTests", dependencies: ["PostgreSQLStore", "Stores", "Accounts", "StoreContract", "TestSupport", "Crypto", "OTP"]),
+        .testTarget(
+            name: "PostgreSQLStoreTests",
+            dependencies: ["PostgreSQLStore", "Stores", "Accounts", "StoreContract", "TestSupport", "Crypto", "OTP", "totpgate"]
+        ),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "Accounts", "SQLiteStore", "TestSupport"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Stores", "Crypto", "OTP", "QRImage", "TestSupport"]),
     ],

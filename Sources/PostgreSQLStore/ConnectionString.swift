@@ -28,12 +28,12 @@ public struct ConnectionString: Sendable, Equatable, CustomStringConvertible {
     /// another scheme or anything libpq would refuse.
     public init(_ uri: String) throws(PostgreSQLError) {
         guard Self.isPostgreSQL(uri) else {
-            throw PostgreSQLError(.invalidURI, message: "a PostgreSQL store URL starts with postgresql:// or postgres://")
+            throw PostgreSQLError(.invalidURI, message: "it starts with postgresql:// or postgres://")
         }
         self.uri = uri
         (description, secrets) = Self.takingSecretsOut(of: uri)
         if let problem = Connection.problem(parsing: uri) {
-            throw PostgreSQLError(.invalidURI, message: "\(description): \(scrub(problem))")
+            throw PostgreSQLError(.invalidURI, message: scrub(problem))
         }
     }
 

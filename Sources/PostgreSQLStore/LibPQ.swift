@@ -122,7 +122,7 @@ final class Connection {
         }
         guard options == nil else { return nil }
         // No options and no message: libpq ran out of memory.
-        return message.map { String(cString: $0).trimmingSpaces } ?? "libpq could not parse it"
+        return message.map { String(cString: $0).oneLine } ?? "libpq could not parse it"
     }
 
     /// Whether the connection to the server is lost for good.
@@ -193,7 +193,7 @@ final class Connection {
 
     /// libpq's message about the connection, with any password scrubbed.
     fileprivate var connectionMessage: String {
-        target.scrub(String(cString: PQerrorMessage(handle)).trimmingSpaces)
+        target.scrub(String(cString: PQerrorMessage(handle)).oneLine)
     }
 }
 
@@ -221,7 +221,7 @@ private final class Result {
             return self
         default:
             let sqlState = PQresultErrorField(handle, diagnosticSQLState).map { String(cString: $0) }
-            throw failure(sqlState: sqlState, message: String(cString: PQresultErrorMessage(handle)).trimmingSpaces)
+            throw failure(sqlState: sqlState, message: String(cString: PQresultErrorMessage(handle)).oneLine)
         }
     }
 
@@ -306,8 +306,10 @@ private func withPointers<T>(to chunks: [[CChar]?], _ body: ([UnsafePointer<CCha
 }
 
 extension String {
-    /// Without the newline libpq ends its messages with.
-    fileprivate var trimmingSpaces: String {
-        String(self.reversed().drop { $0.isWhitespace }.reversed())
+    /// A libpq message on one line: its lines (a hint, a `LINE 1:` excerpt
+    /// and its caret) joined by spaces, without the final newline.
+    fileprivate var oneLine: String {
+        split(whereSeparator: \.isNewline).map { $0.trimmingPrefix(while: \.isWhitespace) }.filter { !$0.isEmpty }
+            .joined(separator: " ")
     }
 }

@@ -18,7 +18,8 @@ public struct PostgreSQLError: Error, Equatable, CustomStringConvertible {
     public let kind: Kind
     /// The five-character SQLSTATE (`23505`, `57P01`, …), when the server sent one.
     public let sqlState: String?
-    /// What libpq or the server said, with the call or statement that failed.
+    /// What libpq or the server said, on one line, with the statement that failed
+    /// or the server it could not reach.
     public let message: String
 
     init(_ kind: Kind, sqlState: String? = nil, message: String) {
@@ -28,7 +29,11 @@ public struct PostgreSQLError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let prefix = kind == .unavailable ? "PostgreSQL is unavailable" : "PostgreSQL error"
+        let prefix = switch kind {
+        case .unavailable: "PostgreSQL is unavailable"
+        case .statement, .unexpectedResult: "PostgreSQL error"
+        case .invalidURI: "invalid PostgreSQL URI"
+        }
         return sqlState.map { "\(prefix) (SQLSTATE \($0)): \(message)" } ?? "\(prefix): \(message)"
     }
 

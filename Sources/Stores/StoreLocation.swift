@@ -54,14 +54,14 @@ public enum StoreLocationError: Error, Equatable, CustomStringConvertible {
     case unknownScheme(String)
     /// `sqlite:` with no path.
     case emptyPath
-    /// A PostgreSQL URI that libpq refuses (the message shows it without any password).
+    /// A PostgreSQL URI that libpq refuses, and why (never showing a password).
     case invalidPostgreSQLURI(String)
 
     public var description: String {
         switch self {
         case .unknownScheme(let url): "unknown store \(url.debugDescription): use sqlite:PATH or postgresql://…"
         case .emptyPath: "sqlite: needs a file path, as in sqlite:/var/lib/totpgate/totpgate.db"
-        case .invalidPostgreSQLURI(let message): "invalid PostgreSQL URI \(message)"
+        case .invalidPostgreSQLURI(let problem): "invalid PostgreSQL URI: \(problem)"
         }
     }
 }

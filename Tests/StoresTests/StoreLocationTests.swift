@@ -28,8 +28,7 @@ struct StoreLocationTests {
     @Test(arguments: ["postgresql://totpgate:s3cret@db/totpgate?no_such_parameter=1", "postgresql://totpgate:s3cret%zz@db/totpgate"])
     func refusesAPostgreSQLURIThatLibpqRefusesWithoutShowingThePassword(_ url: String) throws {
         let error = try #require(throws: StoreLocationError.self) { try StoreLocation(url) }
-        guard case .invalidPostgreSQLURI(let message) = error else { Issue.record("\(error)"); return }
-        #expect(message.contains("postgresql://totpgate@db/totpgate"))
+        guard case .invalidPostgreSQLURI = error else { Issue.record("\(error)"); return }
         #expect(!error.description.contains("s3cret"))
     }
 
