@@ -29,12 +29,12 @@ release:
 	scripts/install-deps build
 	$(SWIFT) build -c release --product totpgate
 
-## test: install what the tests need, then unit tests (beside a throwaway PostgreSQL) and end-to-end tests
+## test: install what the tests need, then unit and end-to-end tests, each beside a throwaway PostgreSQL
 test:
 	scripts/install-deps build run test
 	$(SWIFT) build --build-tests
 	scripts/postgres-sandbox run $(SWIFT) test
-	scripts/e2e
+	scripts/postgres-sandbox run scripts/e2e
 
 ## run: everything from a fresh machine to the login page at http://127.0.0.1:8080
 run:
