@@ -69,10 +69,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/totpgate $(DESTDIR)$(UNITDIR)/totpgate.service $(DESTDIR)$(MANDIR)/man1/totpgate.1
 	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
-## bench: totpgate beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)
+## bench: totpgate (on SQLite and on a throwaway PostgreSQL) beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)
 bench:
 	scripts/install-deps build run bench
-	bench/run
+	scripts/postgres-sandbox run bench/run
 
 ## leak-check: 1,000 QR renders under valgrind; fails on any definitely lost byte
 leak-check:

@@ -74,7 +74,8 @@ struct Row {
     }
 
     private func unexpected(_ column: Int, _ expected: String) -> PostgreSQLError {
-        PostgreSQLError(.unexpectedResult, message: "column \(column) holds \(values[column]?.count ?? 0) bytes\(values[column] == nil ? " (NULL)" : ""), not \(expected)")
+        let held = values[column].map { "\($0.count) bytes" } ?? "NULL"
+        return PostgreSQLError(.unexpectedResult, message: "column \(column) holds \(held), not \(expected)")
     }
 }
 
