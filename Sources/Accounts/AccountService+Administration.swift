@@ -97,24 +97,31 @@ extension AccountService {
 
     /// Every user with their state at `now`, by name.
     public func listUsers(now: Int64) throws -> [UserSummary] {
+        try store.allUsers().map { try summary(of: $0, now: now) }
+    }
+
+    /// The user's state at `now` (what their home page shows); nil when the user no longer exists.
+    public func summary(userID: Int64, now: Int64) throws -> UserSummary? {
+        try store.user(id: userID).map { try summary(of: $0, now: now) }
+    }
+
+    private func summary(of user: UserRecord, now: Int64) throws -> UserSummary {
         let rules = configuration.throttleRules
-        return try store.allUsers().map { user in
-            let secondFactor: UserSummary.SecondFactor =
-                if let enrolledAt = user.enrolledAt, user.isEnrolled { .enrolled(since: enrolledAt) }
-                else if user.sealedPendingSecret != nil { .pending }
-                else { .none }
-            let rows = try store.throttleRows(subject: try subject(of: user.name))
-            let account = rows.first { $0.key.address == nil }?.state ?? .clear
-            let lockedAddresses = rows.filter { row in
-                guard row.key.address != nil, case .locked = rules.pair.admission(row.state, now: now) else { return false }
-                return true
-            }
-            return UserSummary(
-                name: user.name, secondFactor: secondFactor,
-                admission: rules.account.admission(account, now: now), failures: account.failures,
-                lockedAddresses: lockedAddresses.count,
-                unusedRecoveryCodes: try store.unusedRecoveryCodeCount(userID: user.id),
-                groups: user.groups, devices: try store.devices(userID: user.id).count, createdAt: user.createdAt)
+        let secondFactor: UserSummary.SecondFactor =
+            if let enrolledAt = user.enrolledAt, user.isEnrolled { .enrolled(since: enrolledAt) }
+            else if user.sealedPendingSecret != nil { .pending }
+            else { .none }
+        let rows = try store.throttleRows(subject: try subject(of: user.name))
+        let account = rows.first { $0.key.address == nil }?.state ?? .clear
+        let lockedAddresses = rows.filter { row in
+            guard row.key.address != nil, case .locked = rules.pair.admission(row.state, now: now) else { return false }
+            return true
         }
+        return UserSummary(
+            name: user.name, secondFactor: secondFactor,
+            admission: rules.account.admission(account, now: now), failures: account.failures,
+            lockedAddresses: lockedAddresses.count,
+            unusedRecoveryCodes: try store.unusedRecoveryCodeCount(userID: user.id),
+            groups: user.groups, devices: try store.devices(userID: user.id).count, createdAt: user.createdAt)
     }
 }

@@ -44,7 +44,7 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong("store"),
         help: ArgumentHelp(
-            "The account store: sqlite:PATH or postgresql://… (default: the config file's store, else the data directory's "
+            "The account store: sqlite:PATH or postgresql://USER@HOST/DB (default: the config file's store, else the data directory's "
                 + "totpgate.db).",
             valueName: "url"))
     var store: String?

@@ -22,7 +22,7 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var data: DataDirectoryOptions
 
-    @Option(help: "The account store: sqlite:PATH or postgresql://… (default: totpgate.db in the data directory).")
+    @Option(help: "The account store: sqlite:PATH or postgresql://USER@HOST/DB (default: totpgate.db in the data directory).")
     var store: String?
 
     @Option(help: "Unix socket to create for the web server.")

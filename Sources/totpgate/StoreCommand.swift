@@ -19,10 +19,10 @@ extension StoreCommand {
                 written with the data directory's keys (secrets.key), which hosts sharing a store share.
                 """)
 
-        @Option(help: ArgumentHelp("The store to copy from: sqlite:PATH or postgresql://…", valueName: "url"))
+        @Option(help: ArgumentHelp("The store to copy from: sqlite:PATH or postgresql://USER@HOST/DB", valueName: "url"))
         var from: String
 
-        @Option(help: ArgumentHelp("The empty store to copy into: sqlite:PATH or postgresql://…", valueName: "url"))
+        @Option(help: ArgumentHelp("The empty store to copy into: sqlite:PATH or postgresql://USER@HOST/DB", valueName: "url"))
         var to: String
 
         @OptionGroup var dataDirectory: DataDirectoryOptions

@@ -396,6 +396,13 @@ struct AccountServiceTests {
         ])
     }
 
+    @Test func oneUsersSummaryIsTheirRowOfTheList() throws {
+        let (id, _) = try fixture.addUser("alice")
+        try fixture.addUser("bob", enrolled: false)
+        #expect(try service.summary(userID: id, now: t) == service.listUsers(now: t).first)
+        #expect(try service.summary(userID: id + 10, now: t) == nil)
+    }
+
     // MARK: Secrets at rest and in the log
 
     @Test func theDatabaseHoldsNoPlaintextSecretAndASecretMovedToAnotherUserFailsToOpen() throws {

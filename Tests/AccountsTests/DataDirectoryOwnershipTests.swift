@@ -1,7 +1,7 @@
 import Foundation
-import TestSupport
 import Testing
 @testable import Accounts
+import TestSupport
 
 /// A refused permission names the owner and the fix. The tests cannot become
 /// another user (one process runs every test), so they pass the uid that
