@@ -17,9 +17,13 @@ import Accounts
 /// not safe to share between threads. Open one per worker thread.
 public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
     /// libpq settings applied unless the URI sets them: give up connecting
-    /// after 5 s, and notice a dead peer on TCP within about a minute.
+    /// after 5 s; on TCP, give up on a statement the server has not
+    /// acknowledged for 10 s, and notice an idle connection's dead peer
+    /// within about a minute; so a worker is never stuck on a server gone
+    /// from the network.
     static let connectionDefaults = [
-        ("connect_timeout", "5"), ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"),
+        ("connect_timeout", "5"), ("tcp_user_timeout", "10000"),
+        ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"),
         ("application_name", "totpgate"), ("client_encoding", "UTF8"),
     ]
 

@@ -68,6 +68,14 @@ struct ConnectionTests {
         #expect(try connection.rows("SELECT count(*) FROM t")[0].integer(0) == 1)
     }
 
+    @Test func theStoresDefaultsApplyWhereTheURIIsSilentAndTheURIWins() throws {
+        let defaults = PostgreSQLUserStore.connectionDefaults
+        let name = "SELECT current_setting('application_name')"
+        #expect(try Connection(try schema.connectionString, defaults: defaults).rows(name)[0].text(0) == "totpgate")
+        let custom = try ConnectionString(TestSchema.url(schema.url, adding: "application_name=gate-b"))
+        #expect(try Connection(custom, defaults: defaults).rows(name)[0].text(0) == "gate-b")
+    }
+
     @Test func aWrongPasswordIsUnavailableAndNeverShown() throws {
         let wrong = try Sandbox.url().replacing(/:[^:@\/]*@/, with: ":WrongPassword123@")
         let error = try #require(throws: PostgreSQLError.self) { try Connection(try ConnectionString(wrong), defaults: []) }
