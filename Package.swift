@@ -26,8 +26,10 @@ let package = Package(
         .target(name: "QRImage", dependencies: ["CQREncode", "CPNG"]),
         .target(name: "Accounts", dependencies: ["Crypto", "OTP"]),
         // One target per store behind Accounts' UserStore, and the factory that turns a store URL into one.
-        .target(name: "SQLiteStore", dependencies: ["Accounts", "CSQLite"]),
-        .target(name: "PostgreSQLStore", dependencies: ["Accounts", "OTP", "CPostgreSQL"]),
+        // What the SQL stores share: parameter values, rows, and the records they make.
+        .target(name: "SQLRecords", dependencies: ["Accounts"]),
+        .target(name: "SQLiteStore", dependencies: ["Accounts", "SQLRecords", "CSQLite"]),
+        .target(name: "PostgreSQLStore", dependencies: ["Accounts", "SQLRecords", "OTP", "CPostgreSQL"]),
         .target(name: "Stores", dependencies: ["Accounts", "SQLiteStore", "PostgreSQLStore"]),
         .target(
             name: "Web",

@@ -1,44 +1,11 @@
 internal import CPostgreSQL
+import SQLRecords
 
 // The only file of this target that touches libpq: every `PQ*` call and every
 // pointer lives here, behind `Connection` and `Result`.
 
-/// A value bound to a statement parameter: integers and text are sent as
-/// text, byte strings in binary (no escaping); NULL as NULL.
-enum SQLValue: Equatable {
-    case null
-    case integer(Int64)
-    case text(String)
-    case bytes([UInt8])
-}
-
-/// A Swift value that binds to a statement parameter.
-protocol SQLBindable {
-    var sqlValue: SQLValue { get }
-}
-
-extension Int64: SQLBindable {
-    var sqlValue: SQLValue { .integer(self) }
-}
-
-extension Int: SQLBindable {
-    var sqlValue: SQLValue { .integer(Int64(self)) }
-}
-
-extension String: SQLBindable {
-    var sqlValue: SQLValue { .text(self) }
-}
-
-extension Array: SQLBindable where Element == UInt8 {
-    var sqlValue: SQLValue { .bytes(self) }
-}
-
-extension Optional: SQLBindable where Wrapped: SQLBindable {
-    var sqlValue: SQLValue { self?.sqlValue ?? .null }
-}
-
 /// One result row in PostgreSQL's binary format, with typed access by column index.
-struct Row {
+struct Row: SQLRow {
     /// Each column's bytes, nil for NULL.
     let values: [[UInt8]?]
 
@@ -48,10 +15,6 @@ struct Row {
         let unsigned = bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let unused = UInt64(64 - 8 * bytes.count)
         return Int64(bitPattern: unsigned << unused) >> unused  // sign-extends
-    }
-
-    func optionalInteger(_ column: Int) throws -> Int64? {
-        values[column] == nil ? nil : try integer(column)
     }
 
     func boolean(_ column: Int) throws -> Bool {
@@ -64,13 +27,14 @@ struct Row {
         return text
     }
 
-    func bytes(_ column: Int) throws -> [UInt8] {
+    /// A `bytea` column.
+    func blob(_ column: Int) throws -> [UInt8] {
         guard let bytes = values[column] else { throw unexpected(column, "bytes") }
         return bytes
     }
 
-    func optionalBytes(_ column: Int) -> [UInt8]? {
-        values[column]
+    func isNull(_ column: Int) -> Bool {
+        values[column] == nil
     }
 
     private func unexpected(_ column: Int, _ expected: String) -> PostgreSQLError {
@@ -140,6 +104,7 @@ final class Connection {
 
     /// Runs `sql` with `arguments` bound to `$1`, `$2`, …, prepared once per
     /// connection, and returns every row (in binary: no text to parse).
+    /// Integers and text are sent as text, byte strings in binary (no escaping).
     @discardableResult
     func rows(_ sql: String, _ arguments: any SQLBindable...) throws -> [Row] {
         try run(sql, arguments.map(\.sqlValue)).rows()
@@ -275,10 +240,10 @@ private func withParameters<T>(
         case .null: nil
         case .integer(let number): Array(String(number).utf8CString)
         case .text(let text): Array(text.utf8CString)
-        case .bytes(let data): data.map { CChar(bitPattern: $0) }
+        case .blob(let data): data.map { CChar(bitPattern: $0) }
         }
     }
-    let binary = arguments.map { if case .bytes = $0 { true } else { false } }
+    let binary = arguments.map { if case .blob = $0 { true } else { false } }
     let lengths = zip(chunks, binary).map { chunk, binary in binary ? Int32(chunk?.count ?? 0) : 0 }
     let formats = binary.map { Int32($0 ? 1 : 0) }
     return try withPointers(to: chunks) { values in

@@ -1,20 +1,14 @@
 import Accounts
+import SQLRecords
 
 /// Remembered devices: one row per browser, keyed by the hash of its id.
 extension PostgreSQLUserStore {
-    static let deviceColumns = "id_hash, user_id, label, created_at, last_used_at"
-
-    static func device(_ row: Row) throws -> DeviceRecord {
-        DeviceRecord(idHash: try row.bytes(0), userID: try row.integer(1), label: try row.text(2),
-                     createdAt: try row.integer(3), lastUsedAt: try row.integer(4))
-    }
-
     public func addDevice(_ device: DeviceRecord, sessionGeneration: Int64) throws -> Bool {
         // FOR SHARE: a generation bump waits for this insert to commit, then deletes the device; or, bumped
         // first, makes this one find the generation moved on (PostgreSQL re-checks a locked row's WHERE).
         try link.write { connection in
             try connection.changes("""
-                INSERT INTO devices (\(Self.deviceColumns))
+                INSERT INTO devices (\(DeviceRecord.columns))
                 SELECT $1, id, $2, $3, $4 FROM users WHERE id = $5 AND session_generation = $6 FOR SHARE
                 """, device.idHash, device.label, device.createdAt, device.lastUsedAt, device.userID, sessionGeneration) == 1
         }
@@ -22,7 +16,7 @@ extension PostgreSQLUserStore {
 
     public func device(idHash: [UInt8]) throws -> DeviceRecord? {
         try link.read { connection in
-            try connection.rows("SELECT \(Self.deviceColumns) FROM devices WHERE id_hash = $1", idHash).first.map(Self.device)
+            try connection.rows("SELECT \(DeviceRecord.columns) FROM devices WHERE id_hash = $1", idHash).first.map(DeviceRecord.init)
         }
     }
 
@@ -33,8 +27,8 @@ extension PostgreSQLUserStore {
     public func devices(userID: Int64) throws -> [DeviceRecord] {
         try link.read { connection in
             try connection.rows("""
-                SELECT \(Self.deviceColumns) FROM devices WHERE user_id = $1 ORDER BY last_used_at DESC, created_at DESC
-                """, userID).map(Self.device)
+                SELECT \(DeviceRecord.columns) FROM devices WHERE user_id = $1 ORDER BY last_used_at DESC, created_at DESC
+                """, userID).map(DeviceRecord.init)
         }
     }
 

@@ -1,4 +1,5 @@
 import Accounts
+import SQLRecords
 
 /// Export and import of every row, for `totpgate store migrate`.
 extension PostgreSQLUserStore {
@@ -11,14 +12,12 @@ extension PostgreSQLUserStore {
                     lastUserID: try connection.rows("""
                         SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('users', 'id')), 0)
                         """)[0].integer(0),
-                    recoveryCodes: try connection.rows("SELECT user_id, code_hash, used_at FROM recovery_codes").map { row in
-                        RecoveryCodeRecord(userID: try row.integer(0), hash: try row.bytes(1), usedAt: try row.optionalInteger(2))
-                    },
-                    revokedSessions: try connection.rows("SELECT session_id, expires_at FROM revoked_sessions").map { row in
-                        RevokedSession(sessionID: try row.text(0), expiresAt: try row.integer(1))
-                    },
-                    throttleRows: try connection.rows("SELECT \(Self.throttleColumns) FROM throttle").map(Self.throttleRow),
-                    devices: try connection.rows("SELECT \(Self.deviceColumns) FROM devices").map(Self.device))
+                    recoveryCodes: try connection.rows("SELECT \(RecoveryCodeRecord.columns) FROM recovery_codes")
+                        .map(RecoveryCodeRecord.init),
+                    revokedSessions: try connection.rows("SELECT \(RevokedSession.columns) FROM revoked_sessions")
+                        .map(RevokedSession.init),
+                    throttleRows: try connection.rows("SELECT \(ThrottleRow.columns) FROM throttle").map(ThrottleRow.init),
+                    devices: try connection.rows("SELECT \(DeviceRecord.columns) FROM devices").map(DeviceRecord.init))
             }
         }
     }
@@ -51,12 +50,12 @@ extension PostgreSQLUserStore {
                     try revokeSession(id: session.sessionID, expiresAt: session.expiresAt)
                 }
                 for row in snapshot.throttleRows {
-                    try connection.changes("INSERT INTO throttle (\(Self.throttleColumns)) VALUES ($1, $2, $3, $4, $5)",
+                    try connection.changes("INSERT INTO throttle (\(ThrottleRow.columns)) VALUES ($1, $2, $3, $4, $5)",
                                            row.key.subjectBytes, row.key.storedAddress, row.state.failures,
                                            row.state.lastFailureAt, row.state.lockedUntil)
                 }
                 for device in snapshot.devices {
-                    try connection.changes("INSERT INTO devices (\(Self.deviceColumns)) VALUES ($1, $2, $3, $4, $5)",
+                    try connection.changes("INSERT INTO devices (\(DeviceRecord.columns)) VALUES ($1, $2, $3, $4, $5)",
                                            device.idHash, device.userID, device.label, device.createdAt, device.lastUsedAt)
                 }
             }

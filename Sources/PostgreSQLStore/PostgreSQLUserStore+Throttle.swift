@@ -1,22 +1,14 @@
 import Accounts
+import SQLRecords
 
 /// Throttle rows: keyed by (subject, address), an empty value standing for
 /// "any"; a clear state is no row.
 extension PostgreSQLUserStore {
-    static let throttleColumns = "subject, address, failures, last_failure_at, locked_until"
-
-    static func throttleRow(_ row: Row) throws -> ThrottleRow {
-        ThrottleRow(
-            key: ThrottleKey(subjectBytes: try row.bytes(0), address: try row.text(1)),
-            state: ThrottleState(failures: Int(try row.integer(2)), lastFailureAt: try row.optionalInteger(3),
-                                 lockedUntil: try row.optionalInteger(4)))
-    }
-
     public func throttleStates(_ keys: [ThrottleKey]) throws -> [ThrottleState] {
         try link.read { connection in
             try keys.map { key in
-                try connection.rows("SELECT \(Self.throttleColumns) FROM throttle WHERE subject = $1 AND address = $2",
-                                    key.subjectBytes, key.storedAddress).first.map(Self.throttleRow)?.state ?? .clear
+                try connection.rows("SELECT \(ThrottleRow.columns) FROM throttle WHERE subject = $1 AND address = $2",
+                                    key.subjectBytes, key.storedAddress).first.map(ThrottleRow.init)?.state ?? .clear
             }
         }
     }
@@ -49,7 +41,7 @@ extension PostgreSQLUserStore {
         guard change.expected != .clear else {
             // A clear state written over an absent row still inserts it for a moment, as the lock.
             let inserted = try connection.changes("""
-                INSERT INTO throttle (\(Self.throttleColumns)) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
+                INSERT INTO throttle (\(ThrottleRow.columns)) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
                 """, key.subjectBytes, key.storedAddress, change.new.failures, change.new.lastFailureAt, change.new.lockedUntil)
             if inserted == 1, change.new == .clear {
                 try connection.changes("DELETE FROM throttle WHERE subject = $1 AND address = $2", key.subjectBytes, key.storedAddress)
@@ -81,7 +73,7 @@ extension PostgreSQLUserStore {
 
     public func throttleRows(subject: ThrottleSubject) throws -> [ThrottleRow] {
         try link.read { connection in
-            try connection.rows("SELECT \(Self.throttleColumns) FROM throttle WHERE subject = $1", subject.bytes).map(Self.throttleRow)
+            try connection.rows("SELECT \(ThrottleRow.columns) FROM throttle WHERE subject = $1", subject.bytes).map(ThrottleRow.init)
         }
     }
 

@@ -1,4 +1,5 @@
 import Accounts
+import SQLRecords
 
 /// The ``UserStore`` in a PostgreSQL database, shared by every host of a
 /// deployment that outgrows one machine.
@@ -43,30 +44,7 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
 
     // MARK: Users
 
-    static let userColumns = """
-        id, name, password_hash, totp_secret, pending_totp_secret, enrolled_at, last_step, session_generation, created_at, \
-        (SELECT string_agg(g.name, ',') FROM user_groups g WHERE g.user_id = users.id)
-        """
-
-    static func record(_ row: Row) throws -> UserRecord {
-        UserRecord(
-            id: try row.integer(0),
-            name: try row.text(1),
-            passwordHash: try row.text(2),
-            sealedSecret: row.optionalBytes(3),
-            sealedPendingSecret: row.optionalBytes(4),
-            enrolledAt: try row.optionalInteger(5),
-            lastStep: try row.optionalInteger(6),
-            sessionGeneration: try row.integer(7),
-            createdAt: try row.integer(8),
-            groups: try groups(row, 9))
-    }
-
-    /// The groups in a `string_agg` column (group names hold no comma), sorted.
-    static func groups(_ row: Row, _ column: Int) throws -> [String] {
-        guard row.values[column] != nil else { return [] }
-        return try row.text(column).split(separator: ",").map(String.init).sorted()
-    }
+    static let userColumns = UserRecord.columns(groupList: "string_agg(g.name, ',')")
 
     public func insertUser(name: String, passwordHash: String, createdAt: Int64) throws -> Int64 {
         do {
@@ -82,19 +60,19 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
     public func user(named name: String) throws -> UserRecord? {
         try link.read { connection in
             try connection.rows("SELECT \(Self.userColumns) FROM users WHERE lower(name COLLATE \"C\") = lower($1 COLLATE \"C\")",
-                                name).first.map(Self.record)
+                                name).first.map(UserRecord.init)
         }
     }
 
     public func user(id: Int64) throws -> UserRecord? {
         try link.read { connection in
-            try connection.rows("SELECT \(Self.userColumns) FROM users WHERE id = $1", id).first.map(Self.record)
+            try connection.rows("SELECT \(Self.userColumns) FROM users WHERE id = $1", id).first.map(UserRecord.init)
         }
     }
 
     public func allUsers() throws -> [UserRecord] {
         try link.read { connection in
-            try connection.rows("SELECT \(Self.userColumns) FROM users ORDER BY lower(name COLLATE \"C\")").map(Self.record)
+            try connection.rows("SELECT \(Self.userColumns) FROM users ORDER BY lower(name COLLATE \"C\")").map(UserRecord.init)
         }
     }
 
@@ -240,7 +218,7 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
                 FROM users WHERE id = $1
                 """, userID, sessionID)
             guard let row = rows.first else { return nil }
-            return SessionStatus(generation: try row.integer(0), isRevoked: try row.boolean(1), groups: try Self.groups(row, 2))
+            return SessionStatus(generation: try row.integer(0), isRevoked: try row.boolean(1), groups: try UserRecord.groups(row, 2))
         }
     }
 

@@ -1,4 +1,5 @@
 internal import CSQLite
+import SQLRecords
 
 // The only file of this target that touches SQLite: every `sqlite3_*` call and
 // every pointer lives here, behind `Connection` and `Statement`.
@@ -16,41 +17,8 @@ public struct SQLiteError: Error, Equatable, CustomStringConvertible {
     var isUniqueViolation: Bool { code == SQLITE_CONSTRAINT | (8 << 8) }  // SQLITE_CONSTRAINT_UNIQUE, a macro Swift cannot import
 }
 
-/// A value bound to a parameter or read from a column.
-enum SQLValue: Equatable {
-    case null
-    case integer(Int64)
-    case text(String)
-    case blob([UInt8])
-}
-
-/// A Swift value that binds to a statement parameter.
-protocol SQLBindable {
-    var sqlValue: SQLValue { get }
-}
-
-extension Int64: SQLBindable {
-    var sqlValue: SQLValue { .integer(self) }
-}
-
-extension Int: SQLBindable {
-    var sqlValue: SQLValue { .integer(Int64(self)) }
-}
-
-extension String: SQLBindable {
-    var sqlValue: SQLValue { .text(self) }
-}
-
-extension Array: SQLBindable where Element == UInt8 {
-    var sqlValue: SQLValue { .blob(self) }
-}
-
-extension Optional: SQLBindable where Wrapped: SQLBindable {
-    var sqlValue: SQLValue { self?.sqlValue ?? .null }
-}
-
 /// One result row, with typed access by column index.
-struct Row {
+struct Row: SQLRow {
     let values: [SQLValue]
 
     func integer(_ column: Int) throws -> Int64 {
@@ -68,13 +36,8 @@ struct Row {
         return value
     }
 
-    func optionalInteger(_ column: Int) throws -> Int64? { try optional(column, integer) }
-    func optionalText(_ column: Int) throws -> String? { try optional(column, text) }
-    func optionalBlob(_ column: Int) throws -> [UInt8]? { try optional(column, blob) }
-
-    /// Nil for a NULL column, else what `read` makes of it.
-    private func optional<Value>(_ column: Int, _ read: (Int) throws -> Value) throws -> Value? {
-        values[column] == .null ? nil : try read(column)
+    func isNull(_ column: Int) -> Bool {
+        values[column] == .null
     }
 
     private func unexpected(_ column: Int, _ expected: String) -> SQLiteError {

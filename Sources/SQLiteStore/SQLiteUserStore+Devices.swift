@@ -1,23 +1,17 @@
 import Accounts
+import SQLRecords
 
 /// Remembered devices: one row per browser, keyed by the hash of its id.
 extension SQLiteUserStore {
-    static let deviceColumns = "id_hash, user_id, label, created_at, last_used_at"
-
-    static func device(_ row: Row) throws -> DeviceRecord {
-        DeviceRecord(idHash: try row.blob(0), userID: try row.integer(1), label: try row.text(2),
-                     createdAt: try row.integer(3), lastUsedAt: try row.integer(4))
-    }
-
     public func addDevice(_ device: DeviceRecord, sessionGeneration: Int64) throws -> Bool {
         try connection.run("""
-            INSERT INTO devices (\(Self.deviceColumns))
+            INSERT INTO devices (\(DeviceRecord.columns))
             SELECT ?, id, ?, ?, ? FROM users WHERE id = ? AND session_generation = ?
             """, device.idHash, device.label, device.createdAt, device.lastUsedAt, device.userID, sessionGeneration) == 1
     }
 
     public func device(idHash: [UInt8]) throws -> DeviceRecord? {
-        try connection.rows("SELECT \(Self.deviceColumns) FROM devices WHERE id_hash = ?", idHash).first.map(Self.device)
+        try connection.rows("SELECT \(DeviceRecord.columns) FROM devices WHERE id_hash = ?", idHash).first.map(DeviceRecord.init)
     }
 
     public func touchDevice(idHash: [UInt8], at time: Int64) throws -> Bool {
@@ -25,8 +19,8 @@ extension SQLiteUserStore {
     }
 
     public func devices(userID: Int64) throws -> [DeviceRecord] {
-        try connection.rows("SELECT \(Self.deviceColumns) FROM devices WHERE user_id = ? ORDER BY last_used_at DESC, created_at DESC",
-                            userID).map(Self.device)
+        try connection.rows("SELECT \(DeviceRecord.columns) FROM devices WHERE user_id = ? ORDER BY last_used_at DESC, created_at DESC",
+                            userID).map(DeviceRecord.init)
     }
 
     public func deleteDevice(userID: Int64, idHash: [UInt8]) throws -> Bool {

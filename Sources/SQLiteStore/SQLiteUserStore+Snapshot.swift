@@ -1,4 +1,5 @@
 import Accounts
+import SQLRecords
 
 /// Export and import of every row, for `totpgate store migrate`.
 extension SQLiteUserStore {
@@ -8,14 +9,11 @@ extension SQLiteUserStore {
             StoreSnapshot(
                 users: try allUsers(),
                 lastUserID: try connection.rows("SELECT seq FROM sqlite_sequence WHERE name = 'users'").first?.integer(0) ?? 0,
-                recoveryCodes: try connection.rows("SELECT user_id, code_hash, used_at FROM recovery_codes").map { row in
-                    RecoveryCodeRecord(userID: try row.integer(0), hash: try row.blob(1), usedAt: try row.optionalInteger(2))
-                },
-                revokedSessions: try connection.rows("SELECT session_id, expires_at FROM revoked_sessions").map { row in
-                    RevokedSession(sessionID: try row.text(0), expiresAt: try row.integer(1))
-                },
-                throttleRows: try connection.rows("SELECT \(Self.throttleColumns) FROM throttle").map(Self.throttleRow),
-                devices: try connection.rows("SELECT \(Self.deviceColumns) FROM devices").map(Self.device))
+                recoveryCodes: try connection.rows("SELECT \(RecoveryCodeRecord.columns) FROM recovery_codes")
+                    .map(RecoveryCodeRecord.init),
+                revokedSessions: try connection.rows("SELECT \(RevokedSession.columns) FROM revoked_sessions").map(RevokedSession.init),
+                throttleRows: try connection.rows("SELECT \(ThrottleRow.columns) FROM throttle").map(ThrottleRow.init),
+                devices: try connection.rows("SELECT \(DeviceRecord.columns) FROM devices").map(DeviceRecord.init))
         }
     }
 
@@ -49,7 +47,7 @@ extension SQLiteUserStore {
                 }
             }
             for device in snapshot.devices {
-                try connection.run("INSERT INTO devices (\(Self.deviceColumns)) VALUES (?, ?, ?, ?, ?)",
+                try connection.run("INSERT INTO devices (\(DeviceRecord.columns)) VALUES (?, ?, ?, ?, ?)",
                                    device.idHash, device.userID, device.label, device.createdAt, device.lastUsedAt)
             }
         }

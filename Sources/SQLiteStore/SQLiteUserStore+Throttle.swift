@@ -1,24 +1,16 @@
 import Accounts
+import SQLRecords
 
 /// Throttle rows: keyed by (subject, address), an empty value standing for "any".
 extension SQLiteUserStore {
-    static let throttleColumns = "subject, address, failures, last_failure_at, locked_until"
-
-    static func throttleRow(_ row: Row) throws -> ThrottleRow {
-        ThrottleRow(
-            key: ThrottleKey(subjectBytes: try row.blob(0), address: try row.text(1)),
-            state: ThrottleState(failures: Int(try row.integer(2)), lastFailureAt: try row.optionalInteger(3),
-                                 lockedUntil: try row.optionalInteger(4)))
-    }
-
     public func throttleStates(_ keys: [ThrottleKey]) throws -> [ThrottleState] {
         try keys.map(throttleState)
     }
 
     private func throttleState(_ key: ThrottleKey) throws -> ThrottleState {
-        let rows = try connection.rows("SELECT \(Self.throttleColumns) FROM throttle WHERE subject = ? AND address = ?",
+        let rows = try connection.rows("SELECT \(ThrottleRow.columns) FROM throttle WHERE subject = ? AND address = ?",
                                        key.subjectBytes, key.storedAddress)
-        return try rows.first.map(Self.throttleRow)?.state ?? .clear
+        return try rows.first.map(ThrottleRow.init)?.state ?? .clear
     }
 
     public func replaceThrottleStates(_ changes: [ThrottleChange]) throws -> Bool {
@@ -36,7 +28,7 @@ extension SQLiteUserStore {
             return
         }
         try connection.run("""
-            INSERT INTO throttle (\(Self.throttleColumns)) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO throttle (\(ThrottleRow.columns)) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (subject, address) DO UPDATE SET failures = excluded.failures,
                 last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until
             """, key.subjectBytes, key.storedAddress, state.failures, state.lastFailureAt, state.lockedUntil)
@@ -49,7 +41,7 @@ extension SQLiteUserStore {
     }
 
     public func throttleRows(subject: ThrottleSubject) throws -> [ThrottleRow] {
-        try connection.rows("SELECT \(Self.throttleColumns) FROM throttle WHERE subject = ?", subject.bytes).map(Self.throttleRow)
+        try connection.rows("SELECT \(ThrottleRow.columns) FROM throttle WHERE subject = ?", subject.bytes).map(ThrottleRow.init)
     }
 
     public func clearThrottleRows(subject: ThrottleSubject) throws -> Int {

@@ -1,4 +1,5 @@
 import Accounts
+import SQLRecords
 
 /// The ``UserStore`` in one SQLite file: the default for a single host.
 ///
@@ -55,30 +56,7 @@ public final class SQLiteUserStore: UserStore {
 
     // MARK: Users
 
-    static let userColumns = """
-        id, name, password_hash, totp_secret, pending_totp_secret, enrolled_at, last_step, session_generation, created_at, \
-        (SELECT group_concat(g.name, ',') FROM user_groups g WHERE g.user_id = users.id)
-        """
-
-    static func record(_ row: Row) throws -> UserRecord {
-        UserRecord(
-            id: try row.integer(0),
-            name: try row.text(1),
-            passwordHash: try row.text(2),
-            sealedSecret: try row.optionalBlob(3),
-            sealedPendingSecret: try row.optionalBlob(4),
-            enrolledAt: try row.optionalInteger(5),
-            lastStep: try row.optionalInteger(6),
-            sessionGeneration: try row.integer(7),
-            createdAt: try row.integer(8),
-            groups: try groups(row, 9))
-    }
-
-    /// The groups in a `group_concat` column (group names hold no comma), sorted.
-    static func groups(_ row: Row, _ column: Int) throws -> [String] {
-        guard let list = try row.optionalText(column) else { return [] }
-        return list.split(separator: ",").map(String.init).sorted()
-    }
+    static let userColumns = UserRecord.columns(groupList: "group_concat(g.name, ',')")
 
     public func insertUser(name: String, passwordHash: String, createdAt: Int64) throws -> Int64 {
         do {
@@ -91,15 +69,15 @@ public final class SQLiteUserStore: UserStore {
     }
 
     public func user(named name: String) throws -> UserRecord? {
-        try connection.rows("SELECT \(Self.userColumns) FROM users WHERE name = ?", name).first.map(Self.record)
+        try connection.rows("SELECT \(Self.userColumns) FROM users WHERE name = ?", name).first.map(UserRecord.init)
     }
 
     public func user(id: Int64) throws -> UserRecord? {
-        try connection.rows("SELECT \(Self.userColumns) FROM users WHERE id = ?", id).first.map(Self.record)
+        try connection.rows("SELECT \(Self.userColumns) FROM users WHERE id = ?", id).first.map(UserRecord.init)
     }
 
     public func allUsers() throws -> [UserRecord] {
-        try connection.rows("SELECT \(Self.userColumns) FROM users ORDER BY name").map(Self.record)
+        try connection.rows("SELECT \(Self.userColumns) FROM users ORDER BY name").map(UserRecord.init)
     }
 
     public func deleteUser(id: Int64) throws -> Bool {
@@ -213,7 +191,7 @@ public final class SQLiteUserStore: UserStore {
             FROM users WHERE id = ?1
             """, userID, sessionID)
         guard let row = rows.first else { return nil }
-        return SessionStatus(generation: try row.integer(0), isRevoked: try row.integer(1) != 0, groups: try Self.groups(row, 2))
+        return SessionStatus(generation: try row.integer(0), isRevoked: try row.integer(1) != 0, groups: try UserRecord.groups(row, 2))
     }
 
     // MARK: Maintenance

@@ -8,7 +8,9 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -138,6 +140,22 @@ def totp(secret, at=None):
     result = subprocess.run(["oathtool", "--totp", "--base32", f"--now=@{now}", secret],
                             capture_output=True, text=True, timeout=DEADLINE, check=True)
     return result.stdout.strip()
+
+
+def post_at_once(urls, cookie, data):
+    """POSTs `data` with the session `cookie` to every one of `urls` at the
+    same moment, a thread each; returns each answer's status and Location."""
+    barrier = threading.Barrier(len(urls))
+
+    def submit(url):
+        client = requests.Session()
+        client.cookies.set("totpgate", cookie)
+        barrier.wait(timeout=30)
+        response = client.post(url, data=data, allow_redirects=False, timeout=30)
+        return response.status_code, response.headers.get("Location")
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(submit, urls))
 
 
 def sign(stack, fields):

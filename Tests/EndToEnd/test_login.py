@@ -1,15 +1,13 @@
 """Issue 5: accounts and the complete two-factor login flow, through a real nginx."""
 import re
 import subprocess
-import threading
 import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from conftest import sign, totp
+from conftest import post_at_once, sign, totp
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # 160 bits
 FAILURE = "Invalid username, password or code"
@@ -96,21 +94,8 @@ def test_100_parallel_submissions_of_one_code_give_exactly_one_success(stack):
     stack.add_user("alice", secret=SECRET)
     browser = stack.browser()
     assert browser.login("alice").headers["Location"] == "/login/code"
-    token = browser.csrf("/login/code")
-    cookie = browser.cookie
-    code = totp(SECRET)
-    barrier = threading.Barrier(100)
-
-    def submit(_):
-        client = requests.Session()
-        client.cookies.set("totpgate", cookie)
-        barrier.wait(timeout=30)
-        response = client.post(stack.url + "/login/code", data={"code": code, "csrf": token},
-                               allow_redirects=False, timeout=30)
-        return response.status_code, response.headers.get("Location")
-
-    with ThreadPoolExecutor(max_workers=100) as pool:
-        results = list(pool.map(submit, range(100)))
+    results = post_at_once([stack.url + "/login/code"] * 100, browser.cookie,
+                           {"code": totp(SECRET), "csrf": browser.csrf("/login/code")})
     assert all(status == 303 for status, _ in results), results
     assert sum(1 for _, location in results if location == "/home") == 1
 

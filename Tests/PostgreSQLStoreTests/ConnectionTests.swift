@@ -22,9 +22,9 @@ struct ConnectionTests {
         #expect(try rows[0].integer(1) == -2)
         #expect(try rows[0].boolean(2))
         #expect(try rows[0].text(3) == "ünïcode 'quoted'")
-        #expect(rows[0].optionalBytes(4) == bytes)
+        #expect(try rows[0].blob(4) == bytes)
         #expect(try rows[1].optionalInteger(0) == nil)
-        #expect(rows[1].optionalBytes(4) == nil)
+        #expect(try rows[1].optionalBlob(4) == nil)
         #expect(try connection.changes("UPDATE t SET s = 1") == 2)
     }
 
