@@ -75,6 +75,7 @@ let package = Package(
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Stores", "Web", "OTP", "Crypto"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "OTP", "TestSupport"]),
+        .testTarget(name: "SQLRecordsTests", dependencies: ["SQLRecords", "Accounts"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract", "TestSupport"]),
         .testTarget(
             name: "PostgreSQLStoreTests",
