@@ -16,6 +16,8 @@ final class ReconnectingConnection {
     /// Runs on every new connection before its first use (the schema check).
     private let prepare: (Connection) throws -> Void
     private var current: Connection?
+    /// How many ``transaction(_:_:)`` calls are running, nested; a transaction runs on one connection.
+    private var transactionDepth = 0
 
     /// Connects at once when the server answers; when it does not, stays
     /// without a connection and tries again at the first use.
@@ -73,8 +75,6 @@ final class ReconnectingConnection {
         }
     }
 
-    private var transactionDepth = 0
-
     /// The current connection, or a new one when there is none or it was lost
     /// (but never in the middle of a transaction, which died with the old one).
     private func live() throws -> Connection {
@@ -89,8 +89,11 @@ final class ReconnectingConnection {
     }
 
     private func open() throws -> Connection {
-        let connection = try Connection(target, defaults: defaults)
-        try prepare(connection)
-        return connection
+        // With the process's other stores: while the server is unreachable, one of them tries at a time.
+        try ConnectAttempts.shared.attempt(target) {
+            let connection = try Connection(target, defaults: defaults)
+            try prepare(connection)
+            return connection
+        }
     }
 }
