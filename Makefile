@@ -29,12 +29,12 @@ release:
 	scripts/install-deps build
 	$(SWIFT) build -c release --product totpgate
 
-## test: install what the tests need, then unit and end-to-end tests
+## test: install what the tests need, then unit and end-to-end tests, each beside a throwaway PostgreSQL
 test:
 	scripts/install-deps build run test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
-	scripts/e2e
+	scripts/postgres-sandbox run $(SWIFT) test
+	scripts/postgres-sandbox run scripts/e2e
 
 ## run: everything from a fresh machine to the login page at http://127.0.0.1:8080
 run:
@@ -69,10 +69,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/totpgate $(DESTDIR)$(UNITDIR)/totpgate.service $(DESTDIR)$(MANDIR)/man1/totpgate.1
 	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
-## bench: totpgate beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)
+## bench: totpgate (on SQLite and on a throwaway PostgreSQL) beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)
 bench:
 	scripts/install-deps build run bench
-	bench/run
+	scripts/postgres-sandbox run bench/run
 
 ## leak-check: 1,000 QR renders under valgrind; fails on any definitely lost byte
 leak-check:

@@ -1,9 +1,11 @@
 """The HTTP half of `make bench`: one nginx, three backends behind it, wrk
 through nginx on each route, one table.
 
-Backends: totpgate (the release binary), the C floor (bench/floor), and the
-tutorial's Flask app (bench/flask_app under gunicorn, one sync worker per
-core). Each route runs on each backend in turn, the backends interleaved
+Backends: totpgate (the release binary) on its default SQLite store and on
+PostgreSQL (the throwaway server of scripts/postgres-sandbox, whose URL
+TOTPGATE_TEST_POSTGRES_URL holds; only the routes that reach the store), the
+C floor (bench/floor), and the tutorial's Flask app (bench/flask_app under
+gunicorn, one sync worker per core). Each route runs on each backend in turn, the backends interleaved
 within each repeat so that noise on this shared machine falls on all of
 them alike; the table shows medians over the repeats. Every response is
 checked by the wrk scripts in bench/wrk (status and a body or header marker).
@@ -147,6 +149,7 @@ class Backend:
     logs_in: bool              # has real accounts (POST /login is measured)
     users: dict = field(default_factory=dict)   # login name -> base32 secret
     process: subprocess.Popen | None = None
+    store: str | None = None   # totpgate's --store; None for its default, SQLite in the data directory
 
     def pids(self):
         """The responder's processes: itself, and for gunicorn its workers."""
@@ -192,10 +195,11 @@ def make_users(count):
 
 
 def start_totpgate(backend, work, processes, threads, log):
-    data = work / "totpgate-data"
+    data = work / f"{backend.name}-data"
+    store = ["--store", backend.store] if backend.store else []
 
     def add(name, secret):
-        command = [str(TOTPGATE), "user", "add", name, "--password-stdin", "--data-dir", str(data)]
+        command = [str(TOTPGATE), "user", "add", name, "--password-stdin", "--data-dir", str(data), *store]
         if secret:
             command += ["--totp-secret", secret]
         subprocess.run(command, input=PASSWORD + "\n", text=True, check=True, stdout=subprocess.DEVNULL, timeout=DEADLINE)
@@ -206,10 +210,10 @@ def start_totpgate(backend, work, processes, threads, log):
         jobs.append(pool.submit(add, FRESH_USER, None))
         for job in jobs:
             job.result()
-    backend.process = processes.start("totpgate", [
-        str(TOTPGATE), "serve", "--socket", str(backend.socket), "--data-dir", str(data),
+    backend.process = processes.start(backend.name, [
+        str(TOTPGATE), "serve", "--socket", str(backend.socket), "--data-dir", str(data), *store,
         "--cookie-secure", "never", "--threads", str(threads)], log)
-    wait_for(backend.socket.exists, "totpgate's socket", backend.process)
+    wait_for(backend.socket.exists, f"{backend.label}'s socket", backend.process)
 
 
 def start_floor(backend, work, processes, threads, log):
@@ -314,13 +318,14 @@ class Route:
     body: str = ""
     header: str = ""
     floor: bool = True         # whether the C floor has this route
+    store: bool = True         # whether it reaches the store (run on PostgreSQL too)
 
 
 GET_ROUTES = [
-    Route("login_page", "GET /", "/", None, body='name="csrf"'),
+    Route("login_page", "GET /", "/", None, body='name="csrf"', store=False),
     Route("home", "GET /home", "/home", "full", body=f"Welcome, {BENCH_USER}"),
     Route("auth", "GET /auth (logged in)", "/auth", "full", header=f"X-Auth-User: {BENCH_USER}"),
-    Route("auth_anonymous", "GET /auth (anonymous)", "/auth", None, status=401),
+    Route("auth_anonymous", "GET /auth (anonymous)", "/auth", None, status=401, store=False),
     Route("qr", "GET /qr (enrolment)", "/qr", "enrol", body="IEND", header="Content-Type: image/png"),
 ]
 LOGIN_ROUTE = Route("login", "POST /login", "/login", None, status=303, header="Location: /home", floor=False)
@@ -449,7 +454,8 @@ def measure(backends, settings, out):
     for route in GET_ROUTES:
         for repeat in range(settings.repeats):
             for backend in rotated(backends, repeat):
-                if (backend.name == "floor" and not route.floor) or (route.key, backend.name) in skipped:
+                if ((backend.name == "floor" and not route.floor) or (backend.store and not route.store)
+                        or (route.key, backend.name) in skipped):
                     continue
                 try:
                     cookie = probe(backend, route, session(backend, route.session))
@@ -523,11 +529,16 @@ def main():
     work = out / "work"
     work.mkdir(parents=True)
 
+    postgres = os.environ.get("TOTPGATE_TEST_POSTGRES_URL")
+    if not postgres:
+        raise SystemExit("web: TOTPGATE_TEST_POSTGRES_URL is not set: run `make bench`, which starts a throwaway "
+                         "PostgreSQL (scripts/postgres-sandbox run bench/run …)")
     users = make_users(settings.login_users)
     backends = [
         Backend("totpgate", "totpgate", free_port(), work / "totpgate.sock", True, dict(users)),
         Backend("floor", "C floor", free_port(), work / "floor.sock", False),
         Backend("flask", "Flask", free_port(), work / "flask.sock", True, dict(users)),
+        Backend("totpgate_pg", "totpgate+PG", free_port(), work / "totpgate-pg.sock", True, dict(users), store=postgres),
     ]
     processes = Processes()
     load_before = Path("/proc/loadavg").read_text().split()[:3]
@@ -539,6 +550,7 @@ def main():
             start_totpgate(backends[0], work, processes, settings.responder_threads, log)
             start_floor(backends[1], work, processes, settings.responder_threads, log)
             start_flask(backends[2], work, processes, settings.flask_workers, log)
+            start_totpgate(backends[3], work, processes, settings.responder_threads, log)
             start_nginx(backends, work, processes, log)
             print(f"web: backends up in {time.monotonic() - started:.0f} s (users created); measuring", flush=True)
             results, skipped, rss = measure(backends, settings, out)

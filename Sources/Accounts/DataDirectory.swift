@@ -155,7 +155,7 @@ public struct DataDirectory: Sendable {
 
     /// Creates an empty file `name` with mode 0600 unless one exists, so that
     /// a library creating it later (SQLite) cannot give it a wider mode.
-    func createPrivateFileIfAbsent(named name: String) throws {
+    public func createPrivateFileIfAbsent(named name: String) throws {
         let file = try checkedPath(of: name)
         do {
             let descriptor = try systemCall("create", file) { open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }

@@ -29,7 +29,7 @@ public struct Configuration: Sendable {
         do {
             try entry.apply(&self, value)
         } catch {
-            throw .invalidValue(key: key, value: value, reason: error.reason)
+            throw .invalidValue(key: key, value: entry.shown(value), reason: error.reason)
         }
     }
 
@@ -68,7 +68,7 @@ public struct Configuration: Sendable {
             do {
                 try key.apply(&self, value)
             } catch {
-                throw .invalidOption(option: "--" + key.name, value: value, reason: error.reason)
+                throw .invalidOption(option: "--" + key.name, value: key.shown(value), reason: error.reason)
             }
         }
     }

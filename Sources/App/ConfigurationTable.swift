@@ -1,3 +1,4 @@
+import Stores
 import Web
 
 extension Configuration {
@@ -7,6 +8,9 @@ extension Configuration {
     public static let keys: [Key] = [
         Key("data-dir", \.settings.dataDirectory, .text("dir"), default: "`$TOTPGATE_DATA_DIR`, else `./var`",
             "directory of the database and keys, created with mode 0700; `/var/lib/totpgate` for a system install"),
+        Key("store", \.settings.store, .storeLocation, default: "`sqlite:` the data directory's `totpgate.db`",
+            "where the accounts live: `sqlite:PATH`, or a libpq URI `postgresql://…` / `postgres://…` (its password, "
+                + "or `PGPASSWORD` or `~/.pgpass`, is never shown); also `--store` on every `user` command"),
         Key("socket", \.socket, .text("path"), default: "none: the socket on fd 0",
             "unix socket to create (`/run/totpgate/totpgate.sock` for a system install; the systemd unit passes it as an option)"),
         Key("socket-mode", \.socketMode, .octalMode, default: "`660`", "permissions of the socket, octal"),
@@ -114,6 +118,17 @@ extension Configuration.ValueType where Value == String {
             throw .init(reason: "must be a host name, with a port if not 80 or 443, e.g. app.example.com or app.example.com:8443")
         }
         return host
+    }
+}
+
+extension Configuration.ValueType where Value == StoreLocation {
+    /// A store URL; errors show it without its password.
+    static let storeLocation = Self("url", shown: StoreLocation.redacted) { value throws(Configuration.InvalidValue) in
+        do throws(StoreLocationError) {
+            return try StoreLocation(value)
+        } catch {
+            throw .init(reason: error.description)
+        }
     }
 }
 

@@ -4,6 +4,7 @@ import Encoding
 import Foundation
 import Logging
 import OTP
+import Stores
 import Synchronization
 import TestSupport
 import Web
@@ -40,8 +41,8 @@ struct TestApp {
 
     /// The accounts, over a connection of their own (as the CLI would have).
     func accounts() throws -> AccountService {
-        try AccountService(dataDirectory: DataDirectory(path: directory.path + "/data"),
-                           hasher: PasswordHasher(parameters: Scrypt(n: 16, r: 1, p: 1)))
+        try AccountServiceFactory(location: nil, dataDirectory: DataDirectory(path: directory.path + "/data"))
+            .service(hasher: PasswordHasher(parameters: Scrypt(n: 16, r: 1, p: 1)))
     }
 
     /// Adds `name` with `password`, enrolled with ``secret`` unless `enrolled` is false.

@@ -8,7 +8,9 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -103,8 +105,8 @@ class Stack:
         assert result.returncode == 0, result.stderr
         return [line.split(": ", 1)[1] for line in result.stdout.splitlines() if line.startswith("recovery code: ")]
 
-    def browser(self):
-        return Browser(self)
+    def browser(self, source=None):
+        return Browser(self, source=source)
 
     def terminate_responder(self):
         """SIGTERM the responder; returns its exit status."""
@@ -140,6 +142,22 @@ def totp(secret, at=None):
     return result.stdout.strip()
 
 
+def post_at_once(urls, cookie, data):
+    """POSTs `data` with the session `cookie` to every one of `urls` at the
+    same moment, a thread each; returns each answer's status and Location."""
+    barrier = threading.Barrier(len(urls))
+
+    def submit(url):
+        client = requests.Session()
+        client.cookies.set("totpgate", cookie)
+        barrier.wait(timeout=30)
+        response = client.post(url, data=data, allow_redirects=False, timeout=30)
+        return response.status_code, response.headers.get("Location")
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(submit, urls))
+
+
 def sign(stack, fields):
     """A session cookie signed with the stack's real key (read from its data
     dir), holding `fields` as SessionCodec lays them out: to prove that expiry,
@@ -153,12 +171,29 @@ def sign(stack, fields):
     return f"{signed}.{mac}"
 
 
-class Browser:
-    """A client with its own cookie jar, posting forms with their CSRF token."""
+class SourceAddressAdapter(requests.adapters.HTTPAdapter):
+    """Connects from a chosen loopback address (127.0.0.2, …), so nginx's
+    $remote_addr, and totpgate's REMOTE_ADDR, is that address."""
 
-    def __init__(self, stack):
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+class Browser:
+    """A client with its own cookie jar, posting forms with their CSRF token;
+    from `source` (a loopback address) when given."""
+
+    def __init__(self, stack, source=None):
         self.stack = stack
         self.session = requests.Session()
+        if source is not None:
+            self.session.mount("http://", SourceAddressAdapter(source))
+            self.session.mount("https://", SourceAddressAdapter(source))
 
     def get(self, path, **kwargs):
         return self.session.get(self.stack.url + path, allow_redirects=False, timeout=DEADLINE, **kwargs)

@@ -1,4 +1,7 @@
+import Accounts
+import Crypto
 import Foundation
+import Stores
 import TestSupport
 import Testing
 
@@ -41,6 +44,40 @@ struct ConfigFileTests {
         let result = try run(totpgatePath, ["serve", "--threads", "0"])
         #expect(result.status != 0)
         #expect(result.stderr == "totpgate: --threads 0: must be a whole number from 1 to 256\n")
+    }
+
+    @Test func aBadStoreOptionIsOneLineWithoutThePassword() throws {
+        let result = try run(totpgatePath, ["user", "list", "--store", "mysql://root:hunter2@db/x", "--data-dir", directory.path])
+        #expect(result.status != 0)
+        #expect(result.stderr == "totpgate: --store mysql://root@db/x: unknown store \"mysql://root@db/x\": use sqlite:PATH or postgresql://…\n")
+    }
+
+    /// `--store`, then the file's store, then the data directory's totpgate.db.
+    @Test func theStoreComesFromTheOptionThenTheFileThenTheDataDirectory() throws {
+        let file = try config("data-dir = \(directory.path)", "store = sqlite:\(path("from-file.db"))")
+        #expect(try run(totpgatePath, ["user", "add", "a", "--config", file, "--store", "sqlite:\(path("from-option.db"))"]).status == 0)
+        #expect(try run(totpgatePath, ["user", "add", "b", "--config", file]).status == 0)
+        #expect(try run(totpgatePath, ["user", "add", "c", "--data-dir", directory.path]).status == 0)
+        for (store, user) in [(path("from-option.db"), "a"), (path("from-file.db"), "b"), (directory.path + "/totpgate.db", "c")] {
+            let list = try run(totpgatePath, ["user", "list", "--data-dir", directory.path, "--store", "sqlite:" + store])
+            #expect(list.stdout.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != " " }) } == [user], "\(store)")
+        }
+    }
+
+    /// `user list` judges the throttle rows with the file's settings, as `serve` does.
+    @Test func userCommandsUseTheFilesThrottleSettings() throws {
+        #expect(try run(totpgatePath, ["user", "add", "alice", "--data-dir", directory.path]).status == 0)
+        let service = try AccountServiceFactory(location: nil, dataDirectory: DataDirectory(path: directory.path))
+            .service(hasher: PasswordHasher(parameters: Scrypt(n: 16, r: 1, p: 1)))
+        let now = Int64(Date().timeIntervalSince1970)
+        for (address, failures) in [("192.0.2.1", 4), ("192.0.2.2", 1)] {
+            for _ in 0..<failures {
+                _ = try service.login(name: "alice", password: "wrong horse", code: nil, client: ClientAddress(address), now: now)
+            }
+        }
+        let file = try config("data-dir = \(directory.path)", "throttle-delay = 1000")
+        let list = try run(totpgatePath, ["user", "list", "--config", file]).stdout
+        #expect(list.contains(/waiting (1000|9\d\d) s/), "\(list)")
     }
 
     @Test func aMissingFileIsOneLine() throws {
