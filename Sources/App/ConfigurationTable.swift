@@ -9,8 +9,8 @@ extension Configuration {
         Key("data-dir", \.settings.dataDirectory, .text("dir"), default: "`$TOTPGATE_DATA_DIR`, else `./var`",
             "directory of the database and keys, created with mode 0700; `/var/lib/totpgate` for a system install"),
         Key("store", \.settings.store, .storeLocation, default: "`sqlite:` the data directory's `totpgate.db`",
-            "where the accounts live: `sqlite:PATH`, or a libpq URI `postgresql://…` / `postgres://…` (its password, "
-                + "or `PGPASSWORD` or `~/.pgpass`, is never shown); also `--store` on every `user` command"),
+            "where the accounts live: `sqlite:PATH`, or a libpq URI `postgresql://USER@HOST/DB` (or `postgres://`; "
+                + "its password, or `PGPASSWORD` or `~/.pgpass`, is never shown); also `--store` on every `user` command"),
         Key("socket", \.socket, .text("path"), default: "none: the socket on fd 0",
             "unix socket to create (`/run/totpgate/totpgate.sock` for a system install; the systemd unit passes it as an option)"),
         Key("socket-mode", \.socketMode, .octalMode, default: "`660`", "permissions of the socket, octal"),
