@@ -19,6 +19,11 @@ let package = Package(
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Linux system calls Swift's Glibc module leaves out (epoll, eventfd, signalfd, prctl, memfd).
+        .systemLibrary(name: "CLinux"),
+
+        // System calls through one errno funnel (IOError), and the read/write-all loops.
+        .target(name: "SystemIO"),
 
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto"]),
@@ -30,11 +35,18 @@ let package = Package(
         ),
         .target(
             name: "FastCGI",
-            dependencies: ["CFastCGI", "Web", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CFastCGI", "CLinux", "SystemIO", "Web", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Counters in memory shared by the master and its worker processes.
+        .target(name: "SharedCounters", dependencies: ["CLinux", "SystemIO"]),
+        // The master process: starts, supervises, reloads and stops the workers.
+        .target(
+            name: "Supervisor",
+            dependencies: ["CLinux", "SystemIO", "SharedCounters", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "App",
-            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "OTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "OTP", "SharedCounters", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedTemplates"]
         ),
 
@@ -45,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "Accounts", "OTP", "QRImage", "App", "FastCGI",
+                "Accounts", "OTP", "QRImage", "App", "FastCGI", "SharedCounters", "Supervisor", "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,8 +75,11 @@ let package = Package(
         .testTarget(name: "OTPTests", dependencies: ["OTP"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web"]),
-        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "OTP", "Crypto"]),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SystemIO"]),
+        .testTarget(name: "SharedCountersTests", dependencies: ["SharedCounters", "SystemIO"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SystemIO"]),
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "OTP", "Crypto", "SharedCounters"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "OTP"]),
         .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "OTP", "QRImage", "TestSupport"]),
     ],

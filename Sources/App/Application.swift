@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Logging
+import SharedCounters
 import Web
 
 /// totpgate's web application: settings, keys and templates loaded once at
@@ -15,7 +16,9 @@ public final class Application: Sendable {
     private let logger: Logger
 
     /// Loads (creating on first use) the data directory, keys and database, and parses the templates.
-    public init(settings: Settings, logger: Logger, clock: @escaping @Sendable () -> Int64 = Application.systemClock) throws {
+    /// `counters` are those shared with the other workers, if any.
+    public init(settings: Settings, logger: Logger, counters: SharedCounters? = nil,
+                clock: @escaping @Sendable () -> Int64 = Application.systemClock) throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -33,7 +36,7 @@ public final class Application: Sendable {
         let handlers = Handlers(
             pages: pages,
             cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
-            revocations: SessionRevocations(),
+            revocations: SessionRevocations(logouts: counters.map { ($0, SharedMetrics().sessionsEnded) }),
             enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep)),
             settings: settings)
         var router = Router<RequestContext>(securityHeaders: SecurityHeaders(formTargets: settings.allowedRedirectHosts)) {

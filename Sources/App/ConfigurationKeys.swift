@@ -42,8 +42,14 @@ extension Configuration {
         Key("listen", default: "none") { config, value throws(InvalidValue) in
             config.listen = try hostAndPort(value)
         },
+        Key("workers", default: "the number of cores, at least 2") { config, value throws(InvalidValue) in
+            config.workers = Int(try integer(value, in: 1...64))
+        },
         Key("threads", default: "4 per core, at least 8") { config, value throws(InvalidValue) in
             config.threads = Int(try integer(value, in: 1...256))
+        },
+        Key("request-timeout", default: "`5` (seconds)") { config, value throws(InvalidValue) in
+            config.requestTimeout = .seconds(try integer(value, in: 1...3600))
         },
         Key("base-path", default: "none: the root of the host") { config, value throws(InvalidValue) in
             config.settings.basePath = try basePath(value)

@@ -1,8 +1,6 @@
 import App
 import ArgumentParser
-import FastCGI
 import Foundation
-import Logging
 
 extension Settings.CookieSecurity: ExpressibleByArgument {}
 
@@ -12,8 +10,11 @@ struct ServeCommand: ParsableCommand {
         abstract: "Run the FastCGI responder.",
         discussion: """
             Listens on a unix socket (--socket), a TCP address (--listen), or, with neither, the \
-            listening socket on fd 0 as spawn-fcgi and mod_fcgid hand it over. SIGTERM or SIGINT \
-            stops accepting, finishes the requests in flight and exits 0.
+            listening socket on fd 0 as spawn-fcgi and mod_fcgid hand it over. A master process \
+            holds the socket and runs --workers worker processes, replacing any that dies. SIGHUP \
+            reloads: new workers start with the config file, cookie keys and templates read afresh, \
+            then the old ones finish their requests and exit. SIGTERM or SIGINT stops accepting, \
+            finishes the requests in flight and exits 0.
 
             Every option below (but --config) is also a key of the config file, named without \
             the dashes: `threads = 16`. Options given here override the file.
@@ -34,8 +35,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "TCP address to listen on, HOST:PORT.")
     var listen: String?
 
-    @Option(help: "Worker threads (default: \(Configuration.defaultThreads)).")
+    @Option(help: "Worker processes (default: \(Configuration.defaultWorkers), the number of cores, at least 2).")
+    var workers: Int?
+
+    @Option(help: "Accept loops in each worker process (default: \(Configuration.defaultThreads)).")
     var threads: Int?
+
+    @Option(help: "Seconds a FastCGI connection may take to deliver its whole request before it is dropped (default: 5).")
+    var requestTimeout: Int?
 
     @Option(help: "Mount point of the application, e.g. /2fa.")
     var basePath: String?
@@ -73,13 +80,18 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Low-priority threads hashing passwords, each one scrypt at a time (default: half the cores, at least 1).")
     var passwordHashThreads: Int?
 
+    /// Set by the master on the command lines of its workers: its process id.
+    @Option(help: .hidden)
+    var workerOf: Int32?
+
     func validate() throws {
         guard socket == nil || listen == nil else { throw ValidationError("use --socket or --listen, not both") }
     }
 
-    /// The config file's settings with the options given here applied over them.
-    func loadConfiguration() throws -> Configuration {
-        var configuration = try data.configuration()
+    /// The config file's settings (from `fileText`, its text read before, if
+    /// given) with the options given here applied over them.
+    func loadConfiguration(fileText: String? = nil) throws -> Configuration {
+        var configuration = try data.configuration(fileText: fileText)
         // One endpoint: a socket or address given here replaces the file's, of either kind.
         if socket != nil || listen != nil {
             configuration.socket = nil
@@ -88,7 +100,7 @@ struct ServeCommand: ParsableCommand {
         if !allowedRedirectHost.isEmpty { configuration.settings.allowedRedirectHosts = [] }
         let options: [(String, (any CustomStringConvertible)?)] = [
             ("socket", socket), ("socket-mode", socketMode), ("socket-group", socketGroup), ("listen", listen),
-            ("threads", threads), ("base-path", basePath), ("www", www), ("app-name", appName), ("logo", logo),
+            ("workers", workers), ("threads", threads), ("request-timeout", requestTimeout), ("base-path", basePath), ("www", www), ("app-name", appName), ("logo", logo),
             ("cookie-name", cookieName), ("cookie-secure", cookieSecure?.rawValue), ("cookie-domain", cookieDomain),
             ("cookie-path", cookiePath), ("throttle-delay", throttleDelay), ("lock-duration", lockDuration),
             ("password-hash-threads", passwordHashThreads),
@@ -99,31 +111,10 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try loadConfiguration()
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        let logger = Logger(label: "totpgate")
-        let application = try Application(settings: configuration.settings, logger: logger)
-
-        let endpoint: Endpoint
-        if let socket = configuration.socket {
-            endpoint = .unixSocket(path: socket, mode: configuration.socketMode, group: configuration.socketGroup)
-        } else if let listen = configuration.listen {
-            endpoint = .tcp(listen)
+        if let master = workerOf {
+            runWorker(master: master)
         } else {
-            endpoint = .inherited
+            try runMaster()
         }
-        if let listen = configuration.listen,
-           !(listen.hasPrefix("127.") || listen.hasPrefix("localhost:") || listen.hasPrefix("[::1]:")) {
-            // FastCGI has no authentication: whoever reaches the port can claim any client address or HTTPS.
-            logger.warning("listening on \(listen), not loopback: only the web server must be able to reach this port")
-        }
-        let basePath = configuration.settings.basePath
-        let responder = try Responder(endpoint: endpoint, threads: configuration.threads, basePath: basePath, logger: logger)
-        logger.info("""
-            totpgate serving on \(endpoint) with \(configuration.threads) threads, \
-            mounted at \(basePath.isEmpty ? "/" : basePath + "/"); store: \(application.storeDescription)
-            """)
-        try responder.run { _ in try application.makeWorker() }
-        logger.info("totpgate stopped")
     }
 }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import OTP
+import SharedCounters
 import Synchronization
 import Web
 @testable import App
@@ -34,13 +35,14 @@ struct TestApp {
     let application: Application
     let worker: Application.Worker
 
-    init(configure: (inout Settings) -> Void = { _ in }) throws {
+    /// `counters`, when given, are shared as worker processes share them.
+    init(counters: SharedCounters? = nil, configure: (inout Settings) -> Void = { _ in }) throws {
         var settings = Settings()
         settings.dataDirectory = directory.path + "/data"
         settings.passwordHashing = try Scrypt(n: 16, r: 1, p: 1)
         configure(&settings)
         let clock = clock
-        application = try Application(settings: settings, logger: Logger(label: "test"), clock: { clock.now })
+        application = try Application(settings: settings, logger: Logger(label: "test"), counters: counters, clock: { clock.now })
         worker = try application.makeWorker()
     }
 

@@ -55,7 +55,8 @@ class Stack:
         else:
             command = [*serve, "--socket", str(self.socket)]
         self.responder = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.socket.exists() or self.responder.poll() is not None, "the responder's socket")
+        # The master makes the socket at once; its start-up line comes once every worker is ready.
+        wait_for(lambda: "serving on" in self.output() or self.responder.poll() is not None, "the responder to serve")
         assert self.responder.poll() is None, self.output()
         self.nginx = subprocess.Popen(
             ["nginx", "-p", str(self.run), "-c", str(self.write_nginx_config()), "-e", str(self.run / "error.log")],
@@ -115,6 +116,21 @@ class Stack:
         self.log.flush()
         self.log.seek(0)
         return self.log.read()
+
+    def wait_for_output(self, text, timeout=DEADLINE):
+        """Waits until the responder's log holds `text`; returns the log."""
+        wait_for(lambda: text in self.output(), f"{text!r} in the log:\n{self.output()}", timeout)
+        return self.output()
+
+    def worker_pids(self):
+        """The responder's worker processes (the master's children)."""
+        children = []
+        for task in Path(f"/proc/{self.responder.pid}/task").glob("*"):
+            try:
+                children += [int(pid) for pid in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return sorted(children)
 
     def stop(self):
         for process in (self.nginx, self.responder):

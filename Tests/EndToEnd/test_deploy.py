@@ -82,6 +82,8 @@ def test_the_spawn_fcgi_example_serves_on_fd_0(tmp_path):
         assert answer.stdout.startswith("Status: 200")
         assert 'action="/2fa/login"' in answer.stdout
         assert "Secure" in answer.stdout  # cookie-secure = always, from the shipped file
+        # A worker may answer before the last one is ready and the master logs its start-up line.
+        wait_for(lambda: "serving on" in (tmp_path / "totpgate.log").read_text(), "the start-up line")
     finally:
         spawned.send_signal(signal.SIGTERM)
         status = spawned.wait(timeout=DEADLINE)
