@@ -191,7 +191,7 @@ def make_users(count):
     return users
 
 
-def start_totpgate(backend, work, processes, threads, log):
+def start_totpgate(backend, work, processes, threads, workers, log):
     data = work / "totpgate-data"
 
     def add(name, secret):
@@ -208,12 +208,14 @@ def start_totpgate(backend, work, processes, threads, log):
             job.result()
     backend.process = processes.start("totpgate", [
         str(TOTPGATE), "serve", "--socket", str(backend.socket), "--data-dir", str(data),
-        "--cookie-secure", "never", "--threads", str(threads)], log)
-    wait_for(backend.socket.exists, "totpgate's socket", backend.process)
+        "--cookie-secure", "never", "--workers", str(workers), "--threads", str(threads)], log)
+    # The master makes the socket at once; the start-up line comes once every worker is ready.
+    wait_for(lambda: "serving on" in Path(log.name).read_text(), "totpgate's workers", backend.process)
 
 
-def start_floor(backend, work, processes, threads, log):
-    backend.process = processes.start("floor", [str(BENCH / "out" / "bin" / "floor"), str(backend.socket), str(threads)], log)
+def start_floor(backend, work, processes, threads, workers, log):
+    backend.process = processes.start("floor", [str(BENCH / "out" / "bin" / "floor"), str(backend.socket), str(threads),
+                                                str(workers)], log)
     wait_for(backend.socket.exists, "the C floor's socket", backend.process)
 
 
@@ -399,6 +401,7 @@ class Settings:
     duration: int
     repeats: int
     responder_threads: int
+    responder_workers: int
     flask_workers: int
     login_users: int
     mixed_login_connections: int
@@ -507,7 +510,9 @@ def main():
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8, help="totpgate --threads, and the C floor's threads")
+    parser.add_argument("--threads", type=int, default=8, help="totpgate --threads, and the C floor's threads per process")
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count()),
+                        help="totpgate --workers (its default), and the C floor's processes")
     parser.add_argument("--flask-workers", type=int, default=os.cpu_count())
     parser.add_argument("--login-users", type=int, default=300, help="users logging in, per backend")
     parser.add_argument("--mixed-login-connections", type=int, default=4)
@@ -517,7 +522,7 @@ def main():
     parser.add_argument("--login-connections", type=int, default=4)
     arguments = parser.parse_args()
     settings = Settings(arguments.connections, arguments.wrk_threads, arguments.duration, arguments.repeats,
-                        arguments.threads, arguments.flask_workers, arguments.login_users,
+                        arguments.threads, arguments.workers, arguments.flask_workers, arguments.login_users,
                         arguments.mixed_login_connections, arguments.login_connections)
     out = arguments.out.resolve()
     work = out / "work"
@@ -536,8 +541,8 @@ def main():
     try:
         with open(out / "backends.log", "w") as log:
             started = time.monotonic()
-            start_totpgate(backends[0], work, processes, settings.responder_threads, log)
-            start_floor(backends[1], work, processes, settings.responder_threads, log)
+            start_totpgate(backends[0], work, processes, settings.responder_threads, settings.responder_workers, log)
+            start_floor(backends[1], work, processes, settings.responder_threads, settings.responder_workers, log)
             start_flask(backends[2], work, processes, settings.flask_workers, log)
             start_nginx(backends, work, processes, log)
             print(f"web: backends up in {time.monotonic() - started:.0f} s (users created); measuring", flush=True)

@@ -37,7 +37,7 @@ def wait_for(predicate, what, timeout=DEADLINE):
 class Stack:
     """totpgate (socket or spawn-fcgi mode) behind nginx/dev.conf."""
 
-    def __init__(self, workdir: Path, base_path="", spawn_fcgi=False, serve_args=()):
+    def __init__(self, workdir: Path, base_path="", spawn_fcgi=False, serve_args=(), nginx_edits=None):
         self.workdir = workdir
         self.base_path = base_path
         self.data = workdir / "data"
@@ -46,6 +46,7 @@ class Stack:
         self.socket = workdir / "totpgate.sock"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}{base_path}"
+        self.nginx_edits = nginx_edits or {}
         self.log = open(workdir / "totpgate.log", "w+")
         serve = [str(BINARY), "serve", "--data-dir", str(self.data), "--cookie-secure", "never", *serve_args]
         if base_path:
@@ -65,6 +66,9 @@ class Stack:
 
     def write_nginx_config(self):
         config = (ROOT / "nginx" / "dev.conf").read_text()
+        for text, replacement in self.nginx_edits.items():
+            assert text in config, text
+            config = config.replace(text, replacement)
         for placeholder, value in {"@ROOT@": ROOT, "@RUN@": self.run, "@PORT@": self.port, "@SOCKET@": self.socket}.items():
             config = config.replace(placeholder, str(value))
         if self.base_path:

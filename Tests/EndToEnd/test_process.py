@@ -193,3 +193,21 @@ def test_workers_exit_when_the_master_is_killed(stack):
     for pid in workers:
         wait_for(lambda: not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2],
                  f"worker {pid} to exit after its master")
+
+
+KEPT_CONNECTIONS = {
+    "    server {\n        listen": "    upstream totpgate {\n        server unix:@SOCKET@;\n        keepalive 8;\n    }\n\n"
+                                    "    server {\n        listen",
+    "fastcgi_pass unix:@SOCKET@;": "fastcgi_pass totpgate;\n            fastcgi_keep_conn on;",
+}
+
+
+def test_kept_fastcgi_connections_serve_request_after_request(make_stack, wrk):
+    """nginx `fastcgi_keep_conn on`: libfcgi alone served a kept connection
+    on one thread until nginx closed it, stalling everything else."""
+    stack = make_stack(serve_args=["--request-timeout", "2", "--threads", "2"], nginx_edits=KEPT_CONNECTIONS)
+    result = wrk(stack.url + "/", seconds=3).result()
+    assert result["requests"] > 100 and result["wrong"] == 0 and result["socket_errors"] == 0, result
+    time.sleep(3)  # longer than request-timeout: totpgate closes the idle kept connections
+    result = wrk(stack.url + "/", seconds=2).result()
+    assert result["requests"] > 100 and result["wrong"] == 0 and result["socket_errors"] == 0, result
