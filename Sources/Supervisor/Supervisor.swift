@@ -155,7 +155,13 @@ public final class Supervisor {
         case SIGHUP:
             if !isStopping { reloadRequested = true }
         default:
-            if !isStopping { logger.info("stopping: the workers finish the requests in flight") }
+            if isStopping {
+                // Asked twice (Ctrl-C again): stop now, requests in flight or not.
+                logger.warning("stopping at once: killing the workers")
+                for pid in workers.keys { kill(pid, SIGKILL) }
+            } else {
+                logger.info("stopping: the workers finish the requests in flight")
+            }
             isStopping = true
         }
     }
