@@ -64,16 +64,6 @@ def start(work, processes, log):
     return port, master, users
 
 
-def workers_of(master):
-    children = []
-    for task in Path(f"/proc/{master.pid}/task").glob("*"):
-        try:
-            children += [int(pid) for pid in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return sorted(children)
-
-
 def wrk(port, path, seconds, connections, out, label, cookie=None, header=None, body=None):
     """wrk in the background through bench/wrk/check.lua; returns a function giving its result."""
     environment = dict(os.environ, BENCH_WRK_DIR=str(web.BENCH / "wrk"), BENCH_STATUS="200",
@@ -131,7 +121,7 @@ def main():
         with open(out / "totpgate.log", "w") as log:
             port, master, users = start(out / "work", processes, log)
             cookie = web.log_in(port, web.BENCH_USER, code=pyotp.TOTP(users[web.BENCH_USER]).now())
-            workers = workers_of(master)
+            workers = web.children(master.pid)
             begun = time.monotonic()
             page = wrk(port, "/", arguments.duration, 32, out, "page", body='name="csrf"')
             auth = wrk(port, "/auth", arguments.duration, 32, out, "auth", cookie=cookie, header=f"X-Auth-User: {web.BENCH_USER}")
@@ -139,11 +129,11 @@ def main():
             logins.start()
             samples = []   # (seconds since the start, {pid: MiB})
             while time.monotonic() - begun < arguments.duration:
-                samples.append((round(time.monotonic() - begun), {pid: rss_mib(pid) for pid in [master.pid] + workers_of(master)}))
+                samples.append((round(time.monotonic() - begun), {pid: rss_mib(pid) for pid in [master.pid] + web.children(master.pid)}))
                 time.sleep(SAMPLE_EVERY)
             results = {"/": page[1](), "/auth": auth[1]()}
             logins.join(timeout=LOGIN_EVERY + web.DEADLINE)
-            restarted = workers_of(master) != workers
+            restarted = web.children(master.pid) != workers
         lines += report(arguments.duration, results, logins, samples, master.pid, restarted)
     finally:
         processes.stop_all()

@@ -149,16 +149,21 @@ class Backend:
     process: subprocess.Popen | None = None
 
     def pids(self):
-        """The responder's processes: itself, and for gunicorn its workers."""
+        """The responder's processes: itself, and its workers (totpgate's, the floor's, gunicorn's)."""
         if self.process is None or self.process.poll() is not None:
             return []
-        children = []
-        for task in Path(f"/proc/{self.process.pid}/task").glob("*"):
-            try:
-                children += (task / "children").read_text().split()
-            except OSError:
-                pass
-        return [self.process.pid] + [int(c) for c in children]
+        return [self.process.pid] + children(self.process.pid)
+
+
+def children(pid):
+    """The processes `pid` started, as /proc lists them."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return sorted(found)
 
 
 def settle(backend, limit=15):

@@ -26,30 +26,36 @@ public final class SharedCounters: @unchecked Sendable {
     private let byteCount: Int
 
     /// A new region, all zero, with room for `layout`.
-    public init(layout: CounterLayout) throws(IOError) {
+    public convenience init(layout: CounterLayout) throws(IOError) {
         let descriptor = try systemCall("memfd_create") { clinux_memfd_create("totpgate-counters") }
-        let byteCount = layout.slotCount * MemoryLayout<UInt64>.stride
-        do throws(IOError) {
+        try self.init(owning: descriptor, layout: layout) { descriptor, byteCount throws(IOError) in
             try systemCall("ftruncate counters") { ftruncate(descriptor, off_t(byteCount)) }
-            slots = try Self.map(descriptor, byteCount: byteCount)
-        } catch {
-            close(descriptor)
-            throw error
         }
-        self.descriptor = descriptor
-        self.byteCount = byteCount
         slots[0].store(Self.marker, ordering: .relaxed)
         slots[1].store(UInt64(layout.slotCount), ordering: .releasing)
     }
 
     /// The region another process made for the same `layout`, inherited as
     /// `descriptor` (which this object then owns).
-    public init(inheriting descriptor: Int32, layout: CounterLayout) throws(IOError) {
-        let byteCount = layout.slotCount * MemoryLayout<UInt64>.stride
-        var status = stat()
-        do throws(IOError) {
+    public convenience init(inheriting descriptor: Int32, layout: CounterLayout) throws(IOError) {
+        let anotherLayout = IOError(errnoCode: EINVAL, reason: "counters of another layout")
+        try self.init(owning: descriptor, layout: layout) { descriptor, byteCount throws(IOError) in
+            var status = stat()
             try systemCall("fstat counters") { fstat(descriptor, &status) }
-            guard status.st_size == off_t(byteCount) else { throw IOError(errnoCode: EINVAL, reason: "counters of another layout") }
+            guard status.st_size == off_t(byteCount) else { throw anotherLayout }
+        }
+        // Thrown from here, deinit unmaps and closes.
+        guard slots[0].load(ordering: .relaxed) == Self.marker,
+              slots[1].load(ordering: .acquiring) == UInt64(layout.slotCount)
+        else { throw anotherLayout }
+    }
+
+    /// Maps `descriptor` after `prepare` has sized or checked it; closes it if either fails.
+    private init(owning descriptor: Int32, layout: CounterLayout,
+                 prepare: (Int32, Int) throws(IOError) -> Void) throws(IOError) {
+        let byteCount = layout.slotCount * MemoryLayout<UInt64>.stride
+        do throws(IOError) {
+            try prepare(descriptor, byteCount)
             slots = try Self.map(descriptor, byteCount: byteCount)
         } catch {
             close(descriptor)
@@ -57,13 +63,6 @@ public final class SharedCounters: @unchecked Sendable {
         }
         self.descriptor = descriptor
         self.byteCount = byteCount
-        guard slots[0].load(ordering: .relaxed) == Self.marker,
-              slots[1].load(ordering: .acquiring) == UInt64(layout.slotCount)
-        else {
-            munmap(slots, byteCount)
-            close(descriptor)
-            throw IOError(errnoCode: EINVAL, reason: "counters of another layout")
-        }
     }
 
     deinit {
