@@ -98,8 +98,8 @@ class Answer:
     cookie: str | None  # `totpgate=…` when the response set the session cookie
 
 
-def fetch(port, method, path, cookie=None, form=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=DEADLINE)
+def fetch(port, method, path, cookie=None, form=None, timeout=DEADLINE):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     headers = {"Cookie": cookie} if cookie else {}
     body = None
     if form is not None:
@@ -123,13 +123,13 @@ def anonymous_session(port):
     return page.cookie, match.group(1).decode()
 
 
-def log_in(port, user, code=None, expect="/home"):
+def log_in(port, user, code=None, expect="/home", timeout=DEADLINE):
     """The session cookie after POST /login (with a code, when given); checks where it leads."""
     cookie, csrf = anonymous_session(port)
     form = {"username": user, "password": PASSWORD, "csrf": csrf, "rd": ""}
     if code:
         form["code"] = code
-    answer = fetch(port, "POST", "/login", cookie=cookie, form=form)
+    answer = fetch(port, "POST", "/login", cookie=cookie, form=form, timeout=timeout)
     location = answer.headers.get("location", "")
     if answer.status != 303 or not location.endswith(expect) or not answer.cookie:
         raise Unavailable(f"POST /login as {user} answered {answer.status} {location!r}, not 303 to {expect}")
