@@ -8,6 +8,7 @@ import socket
 import struct
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -75,6 +76,21 @@ def closed_unanswered(connection):
         return True
 
 
+def shared_counter(stack, slot):
+    """A counter of the master's shared memory (a memfd), read as any process
+    mapping it would: slot 0 and 1 are the header, then the counters in the
+    order SharedMetrics declares them."""
+    for descriptor in Path(f"/proc/{stack.responder.pid}/fd").iterdir():
+        if os.readlink(descriptor).startswith("/memfd:totpgate-counters"):
+            with open(descriptor, "rb") as memory:
+                memory.seek(8 * slot)
+                return struct.unpack("<Q", memory.read(8))[0]
+    raise AssertionError("the master holds no shared counters")
+
+
+WORKER_RESTARTS = 2  # totpgate_worker_restarts_total's slot
+
+
 def wait_for_workers(stack, count, other_than=()):
     """Waits until `count` workers run, none of them in `other_than`; returns their pids."""
     wait_for(lambda: len(stack.worker_pids()) == count and not set(stack.worker_pids()) & set(other_than),
@@ -100,6 +116,7 @@ def test_a_worker_killed_under_load_is_replaced_and_no_state_is_lost(make_stack,
     stack.wait_for_output(f"worker {workers[0]} was killed by signal 9 (SIGKILL); starting a replacement")
     replaced = wait_for_workers(stack, 2, other_than=[workers[0]])
     assert workers[1] in replaced
+    assert shared_counter(stack, WORKER_RESTARTS) == 1
     result = load.result()
     # Only requests in flight on the killed worker can fail: at most one per connection.
     assert result["requests"] > 100 and result["wrong"] + result["socket_errors"] <= 16, result
@@ -151,11 +168,12 @@ def test_sighup_under_load_reloads_the_configuration_and_loses_no_request(make_s
     config.write_text("app-name = After Reload\nthreads = 4\n")
     stack.responder.send_signal(signal.SIGHUP)
     stack.wait_for_output(f"reloaded the configuration ({config}), cookie keys and templates: 2 new workers serving, 2 old ones")
+    wait_for_workers(stack, 2, other_than=old)  # the old generation has finished its requests and exited
     assert "After Reload" in stack.get("/").text
     result = load.result()
     assert result["requests"] > 100 and result["wrong"] == 0 and result["socket_errors"] == 0, result
-    wait_for_workers(stack, 2, other_than=old)  # the old generation has finished and exited
     assert stack.responder.poll() is None
+    assert shared_counter(stack, WORKER_RESTARTS) == 0  # a reload replaces workers, it does not restart them
 
 
 def test_a_broken_config_on_sighup_is_refused_and_the_running_workers_stay(make_stack, tmp_path):
