@@ -176,6 +176,22 @@ def test_sighup_under_load_reloads_the_configuration_and_loses_no_request(make_s
     assert shared_counter(stack, WORKER_RESTARTS) == 0  # a reload replaces workers, it does not restart them
 
 
+def test_sighup_reads_the_cookie_keys_again(make_stack):
+    stack = make_stack(serve_args=["--workers", "2"])
+    old = wait_for_workers(stack, 2)
+    stack.add_user("alice", secret=SECRET)
+    browser = stack.browser()
+    assert browser.login("alice", code=totp(SECRET)).headers["Location"].endswith("/home")
+    assert browser.get("/home").status_code == 200
+    for _ in range(3):  # README: three rotations end every session
+        assert stack.totpgate("keygen").returncode == 0
+    assert browser.get("/home").status_code == 200  # the running workers still hold the old keys
+    stack.responder.send_signal(signal.SIGHUP)
+    stack.wait_for_output("reloaded cookie keys and templates")
+    wait_for_workers(stack, 2, other_than=old)
+    assert browser.get("/home").headers["Location"].endswith("/")  # signed with a key no worker has now
+
+
 def test_a_broken_config_on_sighup_is_refused_and_the_running_workers_stay(make_stack, tmp_path):
     config = tmp_path / "totpgate.conf"
     config.write_text("app-name = Steady\n")
