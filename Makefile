@@ -17,7 +17,7 @@ INSTALL_BIN ?= .build-install/release/totpgate
 PLACES := sed -e 's|/usr/local/bin/totpgate|$(BINDIR)/totpgate|g' -e 's|/usr/local/share/doc/totpgate|$(DOCDIR)|g' \
 	-e 's|/usr/local/share/totpgate|$(SHAREDIR)|g' -e 's|/etc/totpgate/|$(SYSCONFDIR)/totpgate/|g'
 
-.PHONY: build release test run bench leak-check clean install install-build uninstall
+.PHONY: build release test run bench soak leak-check clean install install-build uninstall
 
 ## build: debug build of everything
 build:
@@ -73,6 +73,12 @@ uninstall:
 bench:
 	scripts/install-deps build run bench
 	scripts/postgres-sandbox run bench/run
+
+## soak: 10 minutes of load on / and /auth with logins beside, memory sampled every 10 s (bench/README.md); not in make test
+soak: install-build
+	scripts/install-deps run bench
+	bench/venv >/dev/null
+	bench/.venv/bin/python bench/soak.py
 
 ## leak-check: 1,000 QR renders under valgrind; fails on any definitely lost byte
 leak-check:

@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Linux system calls Swift's Glibc module leaves out (epoll, eventfd, signalfd, prctl, memfd).
+        .systemLibrary(name: "CLinux"),
 
         // Base32, base64url and percent-encoding: pure functions over bytes, shared by OTP and Web.
         .target(name: "Encoding"),
@@ -41,11 +43,21 @@ let package = Package(
         ),
         .target(
             name: "FastCGI",
-            dependencies: ["CFastCGI", "SystemIO", "Web", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CFastCGI", "CLinux", "SystemIO", "Web", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Counters in memory shared by the master and its worker processes.
+        .target(name: "SharedCounters", dependencies: ["CLinux", "SystemIO"]),
+        // The master process: starts, supervises, reloads and stops the workers.
+        .target(
+            name: "Supervisor",
+            dependencies: ["CLinux", "SystemIO", "SharedCounters", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "App",
-            dependencies: ["Web", "Accounts", "Stores", "QRImage", "Crypto", "Encoding", "OTP", "SystemIO", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Web", "Accounts", "Stores", "QRImage", "Crypto", "Encoding", "OTP", "SystemIO", "SharedCounters",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             plugins: ["EmbedTemplates"]
         ),
 
@@ -56,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "Accounts", "Stores", "Encoding", "OTP", "QRImage", "App", "FastCGI", "SystemIO",
+                "Accounts", "Stores", "Encoding", "OTP", "QRImage", "App", "FastCGI", "SharedCounters", "Supervisor", "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,8 +91,13 @@ let package = Package(
         .testTarget(name: "OTPTests", dependencies: ["OTP", "Encoding"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "Encoding"]),
-        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Stores", "Web", "Encoding", "OTP", "Crypto", "TestSupport"]),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SystemIO"]),
+        .testTarget(name: "SharedCountersTests", dependencies: ["SharedCounters", "SystemIO"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SystemIO"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["App", "Accounts", "Stores", "Web", "Encoding", "OTP", "Crypto", "SharedCounters", "TestSupport"]
+        ),
         .testTarget(
             name: "AccountsTests",
             dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "Encoding", "OTP", "SystemIO", "TestSupport"]

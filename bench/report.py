@@ -117,10 +117,9 @@ def rss_table(data, lines):
     for backend, processes in data["rss_kib"].items():
         main_pid = str(data["main_pids"][backend])
         for pid, peaks in sorted(processes.items(), key=lambda item: item[0] != main_pid):
-            role = labels[backend] + (" master" if backend == "flask" and pid == main_pid else
-                                      " worker" if backend == "flask" else "")
+            role = labels[backend] + ("" if len(processes) == 1 else " master" if pid == main_pid else " worker")
             get = peaks.get("get")
-            if backend == "totpgate":
+            if backend == "totpgate" and (pid != main_pid or len(processes) == 1):
                 target = f"≤ {RSS_TARGET_MIB} MiB {verdict(get is not None and get / MIB <= RSS_TARGET_MIB)}"
             elif backend == "flask" and pid != main_pid:
                 target = f"(tutorial: {TUTORIAL_WORKER_MIB} MiB)"
@@ -197,7 +196,8 @@ def main():
         f"wrk -t{settings['wrk_threads']} -c{settings['connections']} -d{settings['duration']}s through "
         f"{command_line(['nginx', '-v']).replace('nginx version: ', '')} (2 workers, a new FastCGI connection per request), "
         f"median of {settings['repeats']} runs; every response checked",
-        f"totpgate serve --threads {settings['responder_threads']}; C floor {settings['responder_threads']} threads; "
+        f"totpgate serve --workers {settings.get('responder_workers', 1)} --threads {settings['responder_threads']}; "
+        f"C floor {settings.get('responder_workers', 1)} processes of {settings['responder_threads']} threads; "
         f"Flask: gunicorn, {settings['flask_workers']} sync workers; logins: {settings['login_users']} users each, "
         f"{settings.get('login_connections', settings['connections'])} connections (POST /login), "
         f"{settings['mixed_login_connections']} connections logging in beside /auth",

@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Logging
+import SharedCounters
 import Stores
 import SystemIO
 import Web
@@ -16,13 +17,15 @@ public final class Application: Sendable {
     private let logger: Logger
 
     /// Loads (creating on first use) the data directory, keys and database, and parses the templates.
-    public convenience init(settings: Settings, logger: Logger, clock: any TimeSource = SystemClock()) throws {
-        try self.init(settings: settings, logger: logger, clock: clock,
+    /// `counters` are those shared with the other workers, if any.
+    public convenience init(settings: Settings, logger: Logger, counters: SharedCounters? = nil,
+                            clock: any TimeSource = SystemClock()) throws {
+        try self.init(settings: settings, logger: logger, counters: counters, clock: clock,
                       hashingPool: HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes))
     }
 
     /// An application hashing passwords on `hashingPool`, which tests share.
-    init(settings: Settings, logger: Logger, clock: any TimeSource, hashingPool: HashingPool) throws {
+    init(settings: Settings, logger: Logger, counters: SharedCounters? = nil, clock: any TimeSource, hashingPool: HashingPool) throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -37,7 +40,7 @@ public final class Application: Sendable {
         for name in Self.requiredTemplates where !templates.contains(name) { throw TemplateError.missing(name) }
 
         let pages = Pages(templates: templates, settings: settings)
-        let revocations = SessionRevocations(clock: clock)
+        let revocations = SessionRevocations(clock: clock, logouts: counters.map { ($0, SharedMetrics().sessionsEnded) })
         var router = Router<RequestContext>(errorPage: pages.error) { error, request in
             logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
         }

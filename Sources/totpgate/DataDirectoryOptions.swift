@@ -20,12 +20,15 @@ struct DataDirectoryOptions: ParsableArguments {
                            valueName: "file"))
     var configFile: String?
 
-    /// The defaults, then `$TOTPGATE_DATA_DIR`, then the config file, then `--data-dir`.
-    func configuration() throws -> Configuration {
+    /// The defaults, then `$TOTPGATE_DATA_DIR`, then the config file (or
+    /// `fileText`, its text read before), then `--data-dir`.
+    func configuration(fileText: String? = nil) throws -> Configuration {
         var configuration = Configuration()
         configuration.settings.dataDirectory =
             ProcessInfo.processInfo.environment[DataDirectory.environmentVariable] ?? DataDirectory.defaultPath
-        if let configFile { try configuration.load(configFile: configFile) }
+        if let configFile {
+            try configuration.apply(configFile: fileText ?? Configuration.text(ofConfigFile: configFile), path: configFile)
+        }
         try configuration.applyCommandLine(path.map { ["--data-dir", $0] } ?? [])
         return configuration
     }

@@ -18,6 +18,8 @@ struct ConfigurationTests {
         #expect(configuration.socket == nil && configuration.listen == nil)
         #expect(configuration.socketMode == 0o660)
         #expect(configuration.threads == Configuration.defaultThreads)
+        #expect(configuration.workers == max(2, ProcessInfo.processInfo.activeProcessorCount))
+        #expect(configuration.requestTimeout == .seconds(5))
         #expect(configuration.settings.cookiePath == "/")
         #expect(configuration.settings.cookieSecurity == .auto)
         #expect(configuration.settings.allowedRedirectHosts.isEmpty)
@@ -30,7 +32,9 @@ struct ConfigurationTests {
             socket = /run/totpgate/totpgate.sock
             socket-mode = 640
             socket-group = www-data
+            workers = 4
             threads = 3
+            request-timeout = 30
             base-path = /2fa/
             www = /srv/look
             app-name = Big Corp #1
@@ -49,7 +53,9 @@ struct ConfigurationTests {
         #expect(configuration.socket == "/run/totpgate/totpgate.sock")
         #expect(configuration.socketMode == 0o640)
         #expect(configuration.socketGroup == "www-data")
+        #expect(configuration.workers == 4)
         #expect(configuration.threads == 3)
+        #expect(configuration.requestTimeout == .seconds(30))
         #expect(configuration.settings.basePath == "/2fa")
         #expect(configuration.settings.templatesDirectory == "/srv/look/templates")
         #expect(configuration.settings.appName == "Big Corp #1")

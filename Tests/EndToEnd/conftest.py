@@ -39,7 +39,7 @@ def wait_for(predicate, what, timeout=DEADLINE):
 class Stack:
     """totpgate (socket or spawn-fcgi mode) behind nginx/dev.conf."""
 
-    def __init__(self, workdir: Path, base_path="", spawn_fcgi=False, serve_args=()):
+    def __init__(self, workdir: Path, base_path="", spawn_fcgi=False, serve_args=(), nginx_edits=None):
         self.workdir = workdir
         self.base_path = base_path
         self.data = workdir / "data"
@@ -48,6 +48,7 @@ class Stack:
         self.socket = workdir / "totpgate.sock"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}{base_path}"
+        self.nginx_edits = nginx_edits or {}
         self.log = open(workdir / "totpgate.log", "w+")
         serve = [str(BINARY), "serve", "--data-dir", str(self.data), "--cookie-secure", "never", *serve_args]
         if base_path:
@@ -57,7 +58,8 @@ class Stack:
         else:
             command = [*serve, "--socket", str(self.socket)]
         self.responder = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.socket.exists() or self.responder.poll() is not None, "the responder's socket")
+        # The master makes the socket at once; its start-up line comes once every worker is ready.
+        wait_for(lambda: "serving on" in self.output() or self.responder.poll() is not None, "the responder to serve")
         assert self.responder.poll() is None, self.output()
         self.nginx = subprocess.Popen(
             ["nginx", "-p", str(self.run), "-c", str(self.write_nginx_config()), "-e", str(self.run / "error.log")],
@@ -66,6 +68,9 @@ class Stack:
 
     def write_nginx_config(self):
         config = (ROOT / "nginx" / "dev.conf").read_text()
+        for text, replacement in self.nginx_edits.items():
+            assert text in config, text
+            config = config.replace(text, replacement)
         for placeholder, value in {"@ROOT@": ROOT, "@RUN@": self.run, "@PORT@": self.port, "@SOCKET@": self.socket}.items():
             config = config.replace(placeholder, str(value))
         if self.base_path:
@@ -117,6 +122,21 @@ class Stack:
         self.log.flush()
         self.log.seek(0)
         return self.log.read()
+
+    def wait_for_output(self, text, timeout=DEADLINE):
+        """Waits until the responder's log holds `text`; returns the log."""
+        wait_for(lambda: text in self.output(), f"{text!r} in the log:\n{self.output()}", timeout)
+        return self.output()
+
+    def worker_pids(self):
+        """The responder's worker processes (the master's children)."""
+        children = []
+        for task in Path(f"/proc/{self.responder.pid}/task").glob("*"):
+            try:
+                children += [int(pid) for pid in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return sorted(children)
 
     def stop(self):
         for process in (self.nginx, self.responder):

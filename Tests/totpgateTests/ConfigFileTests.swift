@@ -100,27 +100,15 @@ struct ConfigFileTests {
         }
     }
 
-    /// Options override the file; the start line names the endpoint and the store.
+    /// Options override the file; the start line names the endpoint, the processes and the store.
     @Test func optionsOverrideTheFile() throws {
         let file = try config("data-dir = \(path("data"))", "socket = \(path("file.sock"))", "threads = 3", "base-path = /2fa")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: totpgatePath)
-        process.arguments = ["serve", "--config", file, "--socket", path("option.sock"), "--threads", "2"]
-        let log = Pipe()
-        process.standardError = log
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: path("option.sock")), process.isRunning, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        let started = FileManager.default.fileExists(atPath: path("option.sock"))
-        process.terminate()
-        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(started, "\(output)")
+        let server = try ServeProcess(["serve", "--config", file, "--socket", path("option.sock"), "--threads", "2", "--workers", "2"],
+                                      log: path("serve.log"))
+        let output = server.waitForLog("serving on")
+        #expect(server.stop() == 0)
         #expect(!FileManager.default.fileExists(atPath: path("file.sock")))
-        #expect(process.terminationStatus == 0)
-        #expect(output.contains("serving on unix:\(path("option.sock")) (mode 660) with 2 threads, mounted at /2fa/; "
+        #expect(output.contains("serving on unix:\(path("option.sock")) (mode 660) with 2 workers of 2 threads, mounted at /2fa/; "
                                 + "store: SQLite \(path("data"))/totpgate.db"), "\(output)")
     }
 }
