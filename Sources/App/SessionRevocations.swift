@@ -14,9 +14,19 @@ import Web
 /// answer older than the last logout is not trusted); one on another host or
 /// through the CLI within ``timeToLive``. `/auth` thus costs a dictionary
 /// lookup and an atomic load, not a query.
+///
+/// While the store cannot be reached (``StoreError/unavailable(_:)``), a
+/// session this worker checked less than ``outageGrace`` ago keeps that
+/// answer, so a database restart or failover of a few seconds logs nobody
+/// out; any other session's check fails with the store's error, which the
+/// router answers 503: `/auth` fails closed, and nginx denies the request.
+/// A logout elsewhere during an outage thus takes at most ``outageGrace``
+/// to reach this worker, instead of ``timeToLive``.
 final class SessionRevocations: Sendable {
     /// How long an answer from the store is trusted.
     static let timeToLive: Duration = .seconds(1)
+    /// How long an answer is kept while the store cannot be reached.
+    static let outageGrace: Duration = .seconds(10)
     /// Entries kept before expired ones are swept.
     static let capacity = 10_000
 
@@ -47,11 +57,17 @@ final class SessionRevocations: Sendable {
         guard let userID = session.userID else { return true }  // anonymous: nothing to revoke
         let asked = clock.instant
         let logoutsBefore = logoutCount  // read before the store, so a logout after it voids the answer
-        if let cached = entries.withLock({ $0[session.id] }), asked - cached.fetchedAt < Self.timeToLive,
-           cached.logoutsBefore == logoutsBefore {
+        let cached = entries.withLock { $0[session.id] }.flatMap { $0.logoutsBefore == logoutsBefore ? $0 : nil }
+        if let cached, asked - cached.fetchedAt < Self.timeToLive {
             return cached.isCurrent
         }
-        let status = try accounts.sessionStatus(userID: userID, sessionID: session.id)
+        let status: SessionStatus?
+        do {
+            status = try accounts.sessionStatus(userID: userID, sessionID: session.id)
+        } catch let error as StoreError {
+            guard case .unavailable = error, let cached, asked - cached.fetchedAt < Self.outageGrace else { throw error }
+            return cached.isCurrent
+        }
         let isCurrent = status.map { $0.generation == session.generation && !$0.isRevoked } ?? false
         store(Entry(isCurrent: isCurrent, fetchedAt: asked, logoutsBefore: logoutsBefore), for: session.id)
         return isCurrent

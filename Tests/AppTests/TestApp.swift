@@ -44,8 +44,7 @@ struct TestApp {
 
     /// The accounts, over a connection of their own (as the CLI would have).
     func accounts() throws -> AccountService {
-        try AccountServiceFactory(location: nil, dataDirectory: DataDirectory(path: directory.path + "/data"))
-            .service(hasher: PasswordHasher(parameters: Scrypt(n: 16, r: 1, p: 1)))
+        try application.settings.accountServiceFactory().service(hasher: PasswordHasher(parameters: Scrypt(n: 16, r: 1, p: 1)))
     }
 
     /// Adds `name` with `password`, enrolled with ``secret`` unless `enrolled` is false.

@@ -1,5 +1,6 @@
 import Accounts
 import Foundation
+import TestSupport
 import Testing
 @testable import PostgreSQLStore
 

@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import PostgreSQLStore
 

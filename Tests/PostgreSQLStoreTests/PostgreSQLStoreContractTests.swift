@@ -1,4 +1,5 @@
 import StoreContract
+import TestSupport
 import Testing
 
 /// The contract every store keeps, against PostgreSQL: each check on

@@ -1,45 +1,9 @@
 import Accounts
 import Foundation
 import StoreContract
+import TestSupport
 import Testing
 @testable import PostgreSQLStore
-
-/// The throwaway server `scripts/postgres-sandbox` started for this test run.
-enum Sandbox {
-    /// The variable holding the sandbox's URL.
-    static let urlVariable = "TOTPGATE_TEST_POSTGRES_URL"
-    /// Set to 1 to skip (visibly) the tests that need a server.
-    static let skipVariable = "TOTPGATE_SKIP_POSTGRES"
-
-    /// Whether the run was told to skip them: only an explicit 1 counts.
-    static let isSkipped = ProcessInfo.processInfo.environment[skipVariable] == "1"
-
-    /// The sandbox's URL; without one, a failure that says how to get one.
-    static func url() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment[urlVariable], !url.isEmpty else {
-            throw Missing()
-        }
-        return url
-    }
-
-    struct Missing: Error, CustomStringConvertible {
-        var description: String {
-            """
-            these tests need a PostgreSQL server and \(Sandbox.urlVariable) is not set: \
-            run them with `make test`, or `scripts/postgres-sandbox run swift test`; \
-            set \(Sandbox.skipVariable)=1 to skip them
-            """
-        }
-    }
-}
-
-/// A trait for suites that need the sandbox: skipped, and reported as such,
-/// only when ``Sandbox/skipVariable`` says so.
-extension Trait where Self == ConditionTrait {
-    static var needsPostgreSQL: Self {
-        .disabled(if: Sandbox.isSkipped, "\(Sandbox.skipVariable)=1")
-    }
-}
 
 /// A schema of its own in the sandbox's database, so tests running at once
 /// never see each other's rows. A store database of the contract suite: each
