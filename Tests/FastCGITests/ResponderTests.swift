@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TestSupport
 import Testing
 import Web
 @testable import FastCGI
@@ -22,15 +23,14 @@ struct ResponderTests {
 
     /// A started responder; `stop()` stops it and removes its socket.
     final class Running: Sendable {
-        let directory: URL
+        let directory: TemporaryDirectory
         let path: String
         let responder: Responder
         private let endpoint: Endpoint
 
         init(threads: Int = 2, requestTimeout: Duration = .seconds(60)) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("responder-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            path = directory.appendingPathComponent("s").path
+            directory = try TemporaryDirectory()
+            path = directory.path("s")
             endpoint = .unixSocket(path: path, mode: 0o600, group: nil)
             let listener = try ListeningSocket.open(endpoint)
             responder = try Responder(listener: listener, threads: threads, requestTimeout: requestTimeout, basePath: "",
@@ -43,7 +43,6 @@ struct ResponderTests {
         func stop() {
             responder.stop()
             ListeningSocket.remove(endpoint)
-            try? FileManager.default.removeItem(at: directory)
         }
     }
 

@@ -88,8 +88,8 @@ struct ConnectionTests {
     @Test func thePasswordMayComeFromAPasswordFile() throws {
         let url = try Sandbox.url()
         let password = try #require(url.firstMatch(of: /:([^:@\/]*)@/)?.1)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgpass-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
+        let directory = try TemporaryDirectory()
+        let file = directory.path("pgpass")
         // libpq ignores a password file that others may read.
         #expect(FileManager.default.createFile(atPath: file, contents: Data("*:*:*:totpgate:\(password)\n".utf8),
                                                attributes: [.posixPermissions: 0o600]))
