@@ -13,16 +13,20 @@ public struct Router<Context>: Sendable {
     public typealias ErrorReport = @Sendable (any Error, Request) -> Void
 
     /// The handlers of one path.
-    private struct Route {
-        var byMethod: [HTTPMethod: Handler] = [:]
+    @usableFromInline struct Route: Sendable {
+        @usableFromInline var byMethod: [HTTPMethod: Handler] = [:]
         /// Answers the methods `byMethod` does not name.
-        var anyMethod: Handler?
+        @usableFromInline var anyMethod: Handler?
+
+        @usableFromInline init() {}
     }
 
-    private var routes: [String: Route] = [:]
-    private var middleware: [any Middleware<Context>] = []
-    private let errorPage: ErrorPage
-    private let reportUnexpected: ErrorReport
+    // The answering side is `@inlinable`, so that the application's router is
+    // specialised for its context instead of running generic code per request.
+    @usableFromInline var routes: [String: Route] = [:]
+    @usableFromInline var middleware: [any Middleware<Context>] = []
+    @usableFromInline let errorPage: ErrorPage
+    @usableFromInline let reportUnexpected: ErrorReport
 
     /// An empty router: `errorPage` draws every error page, and `reportUnexpected`
     /// hears of each error answered 500.
@@ -61,18 +65,21 @@ public struct Router<Context>: Sendable {
     /// The response to `request`, through the middleware to its route. Never
     /// throws: an ``HTTPResponseError`` becomes its page, any other error a 500
     /// page.
+    @inlinable
     public func respond(to request: Request, context: inout Context) -> Response {
         withoutBodyForHead(run(0, request, &context, dispatch), for: request)
     }
 
     /// The page for a request refused before routing (the transport's 413 or
     /// 400), through the same middleware, so it looks like every other answer.
+    @inlinable
     public func respond(to error: any HTTPResponseError, for request: Request, context: inout Context) -> Response {
         withoutBodyForHead(run(0, request, &context) { _, _ in throw error }, for: request)
     }
 
     /// The middleware from `index` inwards, then `endpoint`; an error becomes its page right where it is thrown.
-    private func run(
+    @inlinable
+    func run(
         _ index: Int, _ request: Request, _ context: inout Context, _ endpoint: (Request, inout Context) throws -> Response
     ) -> Response {
         do {
@@ -91,14 +98,16 @@ public struct Router<Context>: Sendable {
     }
 
     /// The error page for `error`, with its headers.
-    private func page(for error: any HTTPResponseError, _ request: Request) -> Response {
+    @inlinable
+    func page(for error: any HTTPResponseError, _ request: Request) -> Response {
         var response = errorPage(error, request)
         for (name, value) in error.headers { response.headers.replace(name, value) }
         return response
     }
 
     /// HEAD gets GET's answer with its length but without its body.
-    private func withoutBodyForHead(_ response: Response, for request: Request) -> Response {
+    @inlinable
+    func withoutBodyForHead(_ response: Response, for request: Request) -> Response {
         guard request.method == .head else { return response }
         var response = response
         response.headers.replace("Content-Length", String(response.body.count))
@@ -106,7 +115,8 @@ public struct Router<Context>: Sendable {
         return response
     }
 
-    private func dispatch(_ request: Request, _ context: inout Context) throws -> Response {
+    @inlinable
+    func dispatch(_ request: Request, _ context: inout Context) throws -> Response {
         guard let route = routes[request.path] else { throw HTTPError(.notFound, message: "There is no page here.") }
         let method = request.method == .head ? .get : request.method
         guard let handler = route.byMethod[method] ?? route.anyMethod else {
