@@ -17,7 +17,8 @@ extension Handlers {
         }
         // The return address comes from the link that sent the user here, or
         // from the session when a failed attempt brought them back.
-        let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
+        let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts,
+                                              plainHTTP: !request.isHTTPS)
             ?? context.session?.returnTo
         let session = try context.session ?? Session.anonymous(now: context.now)
         return try show(Page("login", title: "Sign in", ["rd": returnTo ?? ""]), to: session, request, &context)
@@ -26,7 +27,8 @@ extension Handlers {
     /// `POST /login`: name and password, and a code for a one-shot login.
     func login(_ request: Request, _ context: inout RequestContext) throws -> Response {
         var (form, session) = try verifiedForm(request, context)
-        session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
+        session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts,
+                                                  plainHTTP: !request.isHTTPS)
         let outcome = try context.accounts.login(
             name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
             client: context.client, now: context.now)
@@ -66,6 +68,12 @@ extension Handlers {
         // of the user was ended meanwhile (logout everywhere, new password), so is this one.
         if session.stage != .anonymous, session.generation != user.sessionGeneration {
             return try startOver(saying: "Your sign-in was ended. Please sign in again.", request, &context)
+        }
+        // The password-only step never gets a fresh clock (an empty code, or
+        // the password sent again, would otherwise keep it alive for ever): it
+        // ends when it would have, and the next starts from the login page.
+        if next == .password, session.stage == .password, session.userID == user.id {
+            return redirect(to: request.url("/login/code"), with: session, &context)
         }
         var advanced = try session.advanced(to: next, userID: user.id, username: user.name,
                                             generation: user.sessionGeneration, now: context.now)

@@ -6,10 +6,44 @@ struct SessionCookie: Sendable {
     let codec: SessionCodec
     let settings: Settings
 
-    /// The valid session the request carries, or nil (absent, tampered, expired).
+    /// The name prefix a browser accepts only on a `Secure` cookie with
+    /// `Path=/` and no `Domain`, set over HTTPS (RFC 6265bis §4.1.3.2).
+    static let hostPrefix = "__Host-"
+
+    /// The valid session the request carries, or nil (absent, tampered,
+    /// expired, or ambiguous).
+    ///
+    /// A browser sends every cookie of the name whose domain and path match,
+    /// without saying who set which: a sibling host can plant one for the
+    /// parent domain, a plain-HTTP man in the middle one without `Secure`.
+    /// Cookies that do not verify are ignored; copies of one session (the
+    /// same id) are one session; two different valid sessions are neither,
+    /// since nothing tells the planted one from the user's own.
     func session(in request: Request, now: Int64) -> Session? {
-        guard let value = request.cookie(settings.cookieName) else { return nil }
-        return codec.decode(value, now: now)
+        var found: Session?
+        for value in request.cookies(name(for: request)) {
+            guard let session = codec.decode(value, now: now) else { continue }
+            guard let earlier = found else {
+                found = session
+                continue
+            }
+            guard earlier.id == session.id else { return nil }
+            if session.lastSeen > earlier.lastSeen { found = session }
+        }
+        return found
+    }
+
+    /// The cookie's name for `request`: the configured one, behind
+    /// ``hostPrefix`` whenever the cookie qualifies for it (`Secure`, no
+    /// `cookie-domain`, `cookie-path` `/`), so that no other host can set a
+    /// cookie of that name at all.
+    func name(for request: Request) -> String {
+        let name = settings.cookieName
+        let lowercased = name.lowercased()
+        guard isSecure(for: request), settings.cookieDomain == nil, settings.cookiePath == "/",
+              !lowercased.hasPrefix("__host-"), !lowercased.hasPrefix("__secure-")
+        else { return name }
+        return Self.hostPrefix + name
     }
 
     /// Sets the cookie holding `session` (stamped as seen at `now`).
@@ -32,13 +66,16 @@ struct SessionCookie: Sendable {
         response.setCookie(cookie(value: "", maxAge: 0, for: request))
     }
 
-    private func cookie(value: String, maxAge: Int, for request: Request) -> SetCookie {
-        let secure = switch settings.cookieSecurity {
+    private func isSecure(for request: Request) -> Bool {
+        switch settings.cookieSecurity {
         case .auto: request.isHTTPS
         case .always: true
         case .never: false
         }
-        return SetCookie(name: settings.cookieName, value: value, path: settings.cookiePath, domain: settings.cookieDomain,
-                         maxAge: maxAge, secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    private func cookie(value: String, maxAge: Int, for request: Request) -> SetCookie {
+        SetCookie(name: name(for: request), value: value, path: settings.cookiePath, domain: settings.cookieDomain,
+                  maxAge: maxAge, secure: isSecure(for: request), httpOnly: true, sameSite: .lax)
     }
 }

@@ -6,14 +6,19 @@ import Web
 extension Handlers {
     /// `GET` or `POST /logout` (a POST carries the CSRF token): ends the
     /// session for real (a copy of the cookie stops working), clears the
-    /// cookie and goes to the start.
+    /// cookie and goes to the start. A `GET` the browser does not vouch came
+    /// from this site (an image or link elsewhere) only asks: a page with a
+    /// button that POSTs.
     func logout(_ request: Request, _ context: inout RequestContext) throws -> Response {
         // HEAD is answered like GET but must change nothing (link checkers, prefetchers).
         guard request.method != .head else { return .redirect(to: request.url("/")) }
-        if request.method == .post { _ = try verifiedForm(request, context) }
+        if request.method == .post {
+            _ = try verifiedForm(request, context)
+        } else if !request.isVouchedSameSite, let session = context.session, session.stage != .anonymous {
+            return try show(Page("logout", title: "Sign out?"), to: session, request, &context)
+        }
         if let session = context.session, let user = session.user(at: session.stage) {
-            let expiresAt = session.issuedAt + settings.lifetimes.absoluteLimit(for: session.stage)
-            try context.accounts.logout(user, sessionID: session.id, expiresAt: expiresAt, now: context.now)
+            try context.accounts.logout(user, sessionID: session.id, expiresAt: settings.lifetimes.expiry(of: session), now: context.now)
             revocations.recordLogout(session.id)
         }
         return signedOut(request, &context)
@@ -45,6 +50,6 @@ extension Handlers {
            settings.allowedRedirectHosts.contains(host) {
             address = (request.isHTTPS ? "https://" : "http://") + host + address
         }
-        return ReturnAddress.validated(address, allowedHosts: settings.allowedRedirectHosts)
+        return ReturnAddress.validated(address, allowedHosts: settings.allowedRedirectHosts, plainHTTP: !request.isHTTPS)
     }
 }

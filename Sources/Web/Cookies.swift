@@ -27,6 +27,16 @@ public enum CookieParser {
         return found
     }
 
+    /// The values of every well-formed cookie called `name` in `header`, in order.
+    public static func values(of name: String, in header: String) -> [String] {
+        var found: [String] = []
+        forEachCookie(in: header) { candidate, value in
+            if candidate.elementsEqual(name.utf8) { found.append(String(decoding: value, as: UTF8.self)) }
+            return true
+        }
+        return found
+    }
+
     /// Calls `body` with the name and value bytes of each well-formed pair, in
     /// order, until it returns false. Works on the header's bytes: every byte a
     /// cookie may hold is ASCII, and walking `Character`s (grapheme clusters)

@@ -41,6 +41,12 @@ public struct Request: Sendable {
         return nil
     }
 
+    /// The values of every cookie called `name`, in the order the browser sent
+    /// them (RFC 6265 gives no way to tell which one which site set).
+    public func cookies(_ name: String) -> [String] {
+        headers.values("cookie").flatMap { CookieParser.values(of: name, in: $0) }
+    }
+
     /// The decoded fields of an `application/x-www-form-urlencoded` body.
     /// A body of another type, or with invalid encoding, is a 400.
     public func form() throws(HTTPError) -> FormFields {

@@ -4,16 +4,21 @@ public enum ReturnAddress {
     public static let maximumLength = 2000
 
     /// `candidate` when it is a local path (`/…` but not `//…`, no scheme, no
-    /// backslash, no spaces, control or non-ASCII characters, at most 2,000 bytes) or an `http(s)`
-    /// URL on one of `allowedHosts`; nil otherwise.
-    public static func validated(_ candidate: String?, allowedHosts: Set<String> = []) -> String? {
+    /// backslash, no spaces, control or non-ASCII characters, at most 2,000
+    /// bytes) or an `https` URL on one of `allowedHosts`; nil otherwise.
+    /// A plain `http` URL passes only when `plainHTTP` says the login itself
+    /// came over plain HTTP: a login over HTTPS must not hand its user to a
+    /// network attacker on the way back.
+    public static func validated(_ candidate: String?, allowedHosts: Set<String> = [], plainHTTP: Bool = false) -> String? {
         guard let candidate, !candidate.isEmpty, candidate.utf8.count <= maximumLength,
               candidate.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value != 0x7F && $0 != "\\" })
         else { return nil }
         if candidate.hasPrefix("/") {
             return candidate.hasPrefix("//") ? nil : candidate
         }
-        guard !allowedHosts.isEmpty, let host = host(ofAbsolute: candidate), allowedHosts.contains(host) else { return nil }
+        guard !allowedHosts.isEmpty, let (host, isHTTPS) = host(ofAbsolute: candidate), allowedHosts.contains(host),
+              isHTTPS || plainHTTP
+        else { return nil }
         return candidate
     }
 
@@ -45,11 +50,13 @@ public enum ReturnAddress {
         }
     }
 
-    /// The lower-cased host (with port) of an `http://` or `https://` URL without user info.
-    private static func host(ofAbsolute url: String) -> String? {
+    /// The lower-cased host (with port) of an `http://` or `https://` URL
+    /// without user info, and whether it is `https`.
+    private static func host(ofAbsolute url: String) -> (host: String, isHTTPS: Bool)? {
         let lower = url.lowercased()
         let rest: Substring
-        if lower.hasPrefix("https://") {
+        let isHTTPS = lower.hasPrefix("https://")
+        if isHTTPS {
             rest = lower.dropFirst(8)
         } else if lower.hasPrefix("http://") {
             rest = lower.dropFirst(7)
@@ -58,6 +65,6 @@ public enum ReturnAddress {
         }
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !authority.isEmpty, !authority.contains("@"), !authority.contains("%") else { return nil }
-        return String(authority)
+        return (String(authority), isHTTPS)
     }
 }

@@ -87,6 +87,13 @@ public struct SessionLifetimes: Sendable, Equatable {
 
     public init() {}
 
+    /// When `session` ends at the latest (its absolute lifetime); the far
+    /// future rather than an overflow.
+    public func expiry(of session: Session) -> Int64 {
+        let (end, overflow) = session.issuedAt.addingReportingOverflow(absoluteLimit(for: session.stage))
+        return overflow ? .max : end
+    }
+
     /// Seconds `stage` may live from `issuedAt`.
     public func absoluteLimit(for stage: Session.Stage) -> Int64 {
         switch stage {

@@ -51,16 +51,29 @@ public struct SessionCodec: Sendable {
               let payload = Base64URL.decode(parts[1]),
               let session = Self.parse(payload)
         else { return nil }
-        guard session.issuedAt <= now + 60, session.lastSeen <= now + 60,  // allow clock skew between hosts
-              now - session.issuedAt < lifetimes.absoluteLimit(for: session.stage),
-              now - session.lastSeen < lifetimes.idle
+        // A signed value may still hold any Int64 (an old key, a bug, a test):
+        // a difference that overflows is no session, never a trap. Once within
+        // these bounds, the times are near `now` and safe to compute with.
+        guard let sinceIssued = Self.seconds(from: session.issuedAt, to: now),
+              let sinceSeen = Self.seconds(from: session.lastSeen, to: now),
+              sinceIssued >= -Self.clockSkew, sinceSeen >= -Self.clockSkew,
+              sinceIssued < lifetimes.absoluteLimit(for: session.stage), sinceSeen < lifetimes.idle
         else { return nil }
         return session
     }
 
+    /// How far ahead of this host's clock another host's may be.
+    static let clockSkew: Int64 = 60
+
     /// Whether a response should re-issue the cookie to record activity.
     public func needsRenewal(_ session: Session, now: Int64) -> Bool {
-        now - session.lastSeen >= lifetimes.renewalInterval
+        (Self.seconds(from: session.lastSeen, to: now) ?? .max) >= lifetimes.renewalInterval
+    }
+
+    /// `end - start`, or nil when it does not fit an `Int64`.
+    static func seconds(from start: Int64, to end: Int64) -> Int64? {
+        let (difference, overflow) = end.subtractingReportingOverflow(start)
+        return overflow ? nil : difference
     }
 
     /// `text` split at every `separator`, empty fields kept. Splits the UTF-8

@@ -33,7 +33,7 @@ struct LoginPageTests {
     func setsTheCookieFlags(_ security: Settings.CookieSecurity, _ https: Bool, _ secure: Bool) throws {
         let app = try TestApp { $0.cookieSecurity = security }
         let cookie = try #require(app.get("/", https: https).headers["Set-Cookie"])
-        #expect(cookie.hasPrefix("totpgate="))
+        #expect(cookie.hasPrefix(secure ? "__Host-totpgate=" : "totpgate="))
         #expect(cookie.contains("; Path=/;"))
         #expect(cookie.contains("; HttpOnly"))
         #expect(cookie.contains("; SameSite=Lax"))

@@ -79,9 +79,20 @@ struct TestApp {
                                           basePath: basePath, originalURI: originalURI))
     }
 
+    /// A cookie value signed with the app's key for `session`, whatever it holds.
+    func signed(_ session: Session) throws -> String {
+        let keys = try SigningKeyFile(dataDirectory: DataDirectory(path: directory.path + "/data")).load()
+        return try SessionCodec(keys: keys).encode(session)
+    }
+
     /// The session a response's cookie carries.
     func session(from response: Response) throws -> Session? {
         guard let value = Browser.cookieValue(in: response) else { return nil }
+        return try session(value: value)
+    }
+
+    /// The session a cookie value carries, if valid now.
+    func session(value: String) throws -> Session? {
         let keys = try SigningKeyFile(dataDirectory: DataDirectory(path: directory.path + "/data")).load()
         return SessionCodec(keys: keys).decode(value, now: now)
     }
@@ -107,7 +118,9 @@ final class Browser {
 
     @discardableResult
     func get(_ path: String, query: String = "") -> Response {
-        keep(app.get(path, query: query, cookie: cookie.map { "totpgate=\($0)" }, basePath: basePath))
+        // As a browser following a link of this site says (Fetch Metadata).
+        keep(app.send(.get, path, query: query, cookie: cookie.map { "totpgate=\($0)" }, headers: ["Sec-Fetch-Site": "same-origin"],
+                      basePath: basePath))
     }
 
     @discardableResult

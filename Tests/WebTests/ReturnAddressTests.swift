@@ -23,7 +23,7 @@ struct ReturnAddressTests {
 
     @Test(arguments: [
         ("https://app.example.com/x", "https://app.example.com/x"),
-        ("http://app.example.com:8080/", "http://app.example.com:8080/"),
+        ("http://app.example.com:8080/", nil),  // plain HTTP only for a login over plain HTTP
         ("HTTPS://APP.EXAMPLE.COM/y", "HTTPS://APP.EXAMPLE.COM/y"),
         ("https://evil.com/", nil),
         ("https://app.example.com@evil.com/", nil),
@@ -33,6 +33,14 @@ struct ReturnAddressTests {
     func acceptsOnlyAllowedHosts(_ candidate: String, _ expected: String?) {
         let allowed: Set = ["app.example.com", "app.example.com:8080"]
         #expect(ReturnAddress.validated(candidate, allowedHosts: allowed) == expected)
+    }
+
+    /// A login over plain HTTP may lead back over plain HTTP; one over HTTPS may not.
+    @Test(arguments: [(true, "http://app.example.com/x", "http://app.example.com/x"), (false, "http://app.example.com/x", nil),
+                      (true, "https://app.example.com/x", "https://app.example.com/x"), (true, "http://evil.com/", nil)]
+          as [(Bool, String, String?)])
+    func plainHTTPOnlyForAPlainHTTPLogin(_ plainHTTP: Bool, _ candidate: String, _ expected: String?) {
+        #expect(ReturnAddress.validated(candidate, allowedHosts: ["app.example.com"], plainHTTP: plainHTTP) == expected)
     }
 
     @Test(arguments: [
