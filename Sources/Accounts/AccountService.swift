@@ -96,7 +96,13 @@ public struct AccountService {
     ) throws -> Outcome {
         switch try store.claimAttempt(keys, rules: configuration.throttleRules, now: now) {
         case .claimed(let claim):
-            return try body(claim)
+            do {
+                return try body(claim)
+            } catch let busy as PasswordHashingBusy {
+                // Refused untried: not a failure, so it does not count (nor is it reported as one).
+                try store.refund(claim)
+                throw busy
+            }
         case .refused(let refusal):
             switch refusal {
             case .throttled(let retryAfter): audit(.throttled(user: user, retryAfter: retryAfter))

@@ -105,6 +105,13 @@ public struct PasswordHasher: Sendable {
 /// CPU and 32 MiB each) to a few low-priority threads, so logins never take
 /// the CPU or the threads that cheap requests need.
 public protocol ScryptExecutor: Sendable {
-    /// Runs `work` and returns its result, or throws when it cannot take it now.
+    /// Runs `work` and returns its result, or throws ``PasswordHashingBusy``
+    /// when it cannot take it now.
     func derive(_ work: @escaping @Sendable () throws -> [UInt8]) throws -> [UInt8]
+}
+
+/// No password-hashing slot for this attempt in time: it was not tried, so
+/// it is no failure, and whatever counted it gives the count back.
+public struct PasswordHashingBusy: Error, Equatable {
+    public init() {}
 }

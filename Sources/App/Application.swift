@@ -91,6 +91,15 @@ public final class Application: Sendable {
             return application.router.respond(to: error, for: request, context: &context)
         }
 
+        public func isLogin(_ request: Request) -> Bool {
+            request.method == .post && Handlers.passwordRoutes.contains(request.path)
+        }
+
+        public func respondBusy(to request: Request) -> Response {
+            var context = makeContext(for: request)
+            return application.router.respond(to: PasswordHashingBusy(), for: request, context: &context)
+        }
+
         /// The context of `request`: its time, and the accounts auditing with its client.
         private func makeContext(for request: Request) -> RequestContext {
             var accounts = accounts

@@ -20,6 +20,8 @@ public struct Configuration: Sendable {
     public var threads = Configuration.defaultThreads
     /// How long a FastCGI connection may take to deliver its whole request.
     public var requestTimeout: Duration = .seconds(5)
+    /// How long a login may wait for a password-hashing thread before it is refused (503).
+    public var loginQueueTimeout: Duration = .seconds(30)
 
     /// One worker per core, and two at least, so that a worker dying or being
     /// replaced never leaves nobody to answer.

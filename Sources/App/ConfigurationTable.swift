@@ -32,7 +32,9 @@ extension Configuration {
             "name on the pages and the issuer in authenticator apps; no colon"),
         Key("logo", \.settings.logoPath, .logoPath, default: "none",
             "image beside the name on every page: a path on this site, e.g. `/static/logo.svg`"),
-        Key("cookie-name", \.settings.cookieName, .cookieName, default: "`totpgate`", "name of the session cookie"),
+        Key("cookie-name", \.settings.cookieName, .cookieName, default: "`totpgate`",
+            "name of the session cookie; `__Host-` goes before it whenever the cookie is `Secure`, "
+                + "without `cookie-domain` and for path `/`, so that no other host can plant one"),
         Key("cookie-secure", \.settings.cookieSecurity, .choice(Settings.CookieSecurity.self),
             default: "`auto`: when the request came over HTTPS",
             "`always` (recommended behind TLS, and set in the shipped file), `auto` or `never`"),
@@ -49,8 +51,12 @@ extension Configuration {
             default: "`3600` (seconds)",
             "lock after the 10th consecutive failure, unless `user unlock` lifts it sooner; at most ten years"),
         Key("password-hash-threads", \.settings.concurrentPasswordHashes, .integer(1...64), default: "half the cores, at least 1",
-            "threads (at nice 19) hashing passwords, one scrypt each at a time; 4 more logins may wait, "
-                + "beyond that a login gets `503` with `Retry-After: 1`"),
+            "threads (at nice 19) in each worker hashing passwords, one scrypt each at a time; logins queue for them "
+                + "apart from other requests, first come, first served"),
+        Key("login-queue-timeout", \.loginQueueTimeout, ValueType<Int64>.integer(1...3600, "seconds").map { .seconds($0) },
+            default: "`30` (seconds)",
+            "time a login may wait for a password-hashing thread, 1 to 3600; one still waiting then gets `503` "
+                + "with `Retry-After: 5`, and counts as no attempt (not throttled, not logged as a failure)"),
     ]
 
     /// Ten years is "forever" for a lock; larger values only risk overflow.

@@ -4,10 +4,10 @@ import Web
 // The answers of errors thrown below the web layer, in one place: the router
 // turns each into its page like any ``HTTPResponseError``.
 
-extension HashingPool.Busy: HTTPResponseError {
-    var status: HTTPStatus { .serviceUnavailable }
-    var message: String { "Too many sign-ins at this moment. Please try again in a second." }
-    var headers: HTTPHeaders { ["Retry-After": "1"] }
+extension PasswordHashingBusy: HTTPResponseError {
+    public var status: HTTPStatus { .serviceUnavailable }
+    public var message: String { "Too many sign-ins at this moment. Please try again in a few seconds." }
+    public var headers: HTTPHeaders { ["Retry-After": "5"] }
 }
 
 /// A store out of reach (a database server down or gone from the network)

@@ -11,6 +11,10 @@ struct Handlers: Sendable {
     let enrolmentImages: EnrolmentImages
     let settings: Settings
 
+    /// The routes whose POST hashes a password, and so may wait for a hashing
+    /// slot: the transport answers them on its login lane.
+    static let passwordRoutes: Set<String> = ["/login"]
+
     func register(on router: inout Router<RequestContext>) {
         router.get("/", loginPage)
         router.post("/login", login)

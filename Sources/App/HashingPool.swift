@@ -11,17 +11,15 @@ import Synchronization
 /// names) would take the cores from cheap requests such as `/auth`, whose
 /// latency nginx's `auth_request` adds to every protected page. Here at most
 /// one hash per slot runs, at nice 19, so the scheduler serves the gate
-/// first; a few more wait; beyond that a login is refused with ``Busy``
-/// (a `503` with `Retry-After`) rather than tying up a worker thread.
+/// first; a few more wait; beyond that a hash is refused with
+/// ``PasswordHashingBusy``. (The responder's login lane queues logins so that
+/// no more than that ever reach the pool.)
 ///
 /// The threads end when the pool is shut down or released, after the work
 /// already queued.
 final class HashingPool: ScryptExecutor {
     /// Niceness of the hashing threads: lower priority than the workers (0).
     static let niceness: Int32 = 19
-
-    /// Every slot and waiting place is taken, or the pool was shut down.
-    struct Busy: Error, Equatable {}
 
     let slots: Int
     let capacity: Int
@@ -49,14 +47,14 @@ final class HashingPool: ScryptExecutor {
     /// Hashes queued or running.
     var admitted: Int { queue.admitted }
 
-    /// Lets the threads finish what is queued and end; later work is refused with ``Busy``.
+    /// Lets the threads finish what is queued and end; later work is refused with ``PasswordHashingBusy``.
     func shutdown() {
         queue.close(wakingThreads: slots)
     }
 
     func derive(_ work: @escaping @Sendable () throws -> [UInt8]) throws -> [UInt8] {
         let job = Job(work)
-        guard queue.add(job, capacity: capacity) else { throw Busy() }
+        guard queue.add(job, capacity: capacity) else { throw PasswordHashingBusy() }
         return try job.waitForResult()
     }
 

@@ -8,11 +8,12 @@ struct AcceptLoop {
     let state: LoopState
     /// The application answering this thread's requests.
     let application: any HTTPResponder
-    let request: FastCGIRequest
+    /// This thread's libfcgi request; replaced by a new one when a login takes it to the lane.
+    var request: FastCGIRequest
     /// Reports new bytes on the one connection this thread waits for.
     let patience: Poller
 
-    func run() {
+    mutating func run() {
         var buffer = [UInt8](repeating: 0, count: Arrival.examinedBytes)
         var acceptFailing = false
         let room = responder.room
@@ -50,7 +51,7 @@ struct AcceptLoop {
 
     /// Serves `connection` once its request is there: at once, after a
     /// moment's wait, or through the waiting room.
-    private func arrive(_ connection: Connection, buffer: inout [UInt8]) {
+    private mutating func arrive(_ connection: Connection, buffer: inout [UInt8]) {
         var outcome = Arrival.examine(connection, buffer: &buffer)
         if case .waiting = outcome {
             outcome = waitPatiently(for: connection, buffer: &buffer)
@@ -85,7 +86,7 @@ struct AcceptLoop {
         return .waiting
     }
 
-    private func serve(_ ready: ReadyRequest, buffer: inout [UInt8]) {
+    private mutating func serve(_ ready: ReadyRequest, buffer: inout [UInt8]) {
         let connection = ready.connection
         let descriptor = connection.descriptor
         // Deadlines for a web server that stops reading the response, or the rest of a long body.
@@ -97,46 +98,41 @@ struct AcceptLoop {
             responder.logger.debug("libfcgi refused a FastCGI request and closed its connection")
             return
         }
-        let response = respond(role: ready.framing.role)
-        if !request.write(ResponseEncoding.encode(response)) {
-            responder.logger.debug("the web server closed the connection before the response was written")
-        }
-        guard request.finish() else { return }  // libfcgi closed the connection after an error
-        if request.peerKeepsConnection, !responder.stopping {
-            connection.deadline = .now + responder.requestTimeout
-            responder.room.admit(connection, for: .nextRequest)
-        } else {
-            close(connection, buffer: &buffer)
+        switch read(role: ready.framing.role) {
+        case .refused(let response):
+            responder.deliver(response, on: request, connection: connection, buffer: &buffer)
+        case .read(let http):
+            if let lane = responder.lane, application.isLogin(http), let fresh = try? FastCGIRequest() {
+                lane.add(http, on: request, connection: connection)
+                request = fresh
+            } else {
+                responder.deliver(application.respond(to: http), on: request, connection: connection, buffer: &buffer)
+            }
         }
     }
 
-    /// Closes an answered connection; one with input left unread (a body
-    /// refused unread) first has it drained, so the peer sees no reset.
-    private func close(_ connection: Connection, buffer: inout [UInt8]) {
-        guard let unread = ConnectionCalls.peek(connection.descriptor, into: &buffer), unread > 0 else {
-            return connection.close()
-        }
-        ConnectionCalls.shutdownWriting(connection.descriptor)
-        connection.deadline = .now + responder.requestTimeout
-        responder.room.admit(connection, for: .lingering)
+    /// A request as read: whole, or already answered (a body too large or cut short).
+    private enum Reading {
+        case read(Request)
+        case refused(Response)
     }
 
-    private func respond(role: RequestFraming.Role) -> Response {
+    private func read(role: RequestFraming.Role) -> Reading {
         let parameters = request.parameters()
         // An authorizer gets no body (FastCGI 1.0, section 6.3), whatever CONTENT_LENGTH says.
         guard role != .authorizer else {
-            return application.respond(to: responder.mapping.request(parameters: parameters, body: []))
+            return .read(responder.mapping.request(parameters: parameters, body: []))
         }
         guard let length = RequestMapping.declaredBodyLength(in: parameters) else {
-            return errorResponse(.badRequest, parameters: parameters)
+            return .refused(errorResponse(.badRequest, parameters: parameters))
         }
         guard length <= Responder.maximumBodySize else {
-            return errorResponse(.contentTooLarge, parameters: parameters)
+            return .refused(errorResponse(.contentTooLarge, parameters: parameters))
         }
         guard let body = request.readBody(length: length) else {
-            return errorResponse(.badRequest, parameters: parameters)
+            return .refused(errorResponse(.badRequest, parameters: parameters))
         }
-        return application.respond(to: responder.mapping.request(parameters: parameters, body: body))
+        return .read(responder.mapping.request(parameters: parameters, body: body))
     }
 
     /// Lets the application draw the error page for a request refused before routing.

@@ -34,10 +34,18 @@ public final class Responder: Sendable {
     private let isStopping = Atomic<Bool>(false)
     private let finished = DispatchGroup()
 
+    /// Logins, answered apart from the accept loops; nil: on them.
+    let lane: LoginLane?
+
     /// A responder accepting on `listener`, an open listening socket shared
-    /// with other workers.
-    public init(listener: Int32, threads: Int, requestTimeout: Duration, basePath: String, logger: Logger) throws {
+    /// with other workers; logins go to a lane made by `loginLane`, if given.
+    public init(listener: Int32, threads: Int, requestTimeout: Duration, loginLane: LoginLanePlan? = nil, basePath: String,
+                logger: Logger) throws {
         guard threads > 0 else { throw FastCGIError.library("at least one thread is needed") }
+        lane = try loginLane.map { plan in
+            guard plan.threads > 0 else { throw FastCGIError.library("the login lane needs at least one thread") }
+            return LoginLane(plan: plan)
+        }
         self.listener = listener
         self.threads = threads
         self.requestTimeout = requestTimeout
@@ -51,9 +59,16 @@ public final class Responder: Sendable {
     /// Starts the threads; returns once each has made its responder, or throws
     /// the first error one of them met (and then stops the others).
     ///
-    /// `makeResponder` runs once on each thread (with the thread's index), so
-    /// each thread owns what its responder holds, such as a database connection.
+    /// `makeResponder` runs once on each thread (with the thread's index; the
+    /// login lane's threads come after the accept loops), so each thread owns
+    /// what its responder holds, such as a database connection.
     public func start(makeResponder: @escaping @Sendable (Int) throws -> any HTTPResponder) throws {
+        if let lane {
+            let first = threads
+            let next = Atomic<Int>(0)
+            try lane.start(makeResponder: { try makeResponder(first + next.add(1, ordering: .relaxed).oldValue) },
+                           deliver: { [self] in deliver($0, on: $1, connection: $2, buffer: &$3) })
+        }
         // A web server hanging up shows as a failed write, not a dead process.
         signal(SIGPIPE, SIG_IGN)
         ThreadPoke.install()
@@ -80,7 +95,9 @@ public final class Responder: Sendable {
                     return
                 }
                 started.leave()
-                AcceptLoop(responder: self, state: loop, application: application, request: request, patience: patience).run()
+                var acceptLoop = AcceptLoop(responder: self, state: loop, application: application, request: request,
+                                            patience: patience)
+                acceptLoop.run()
             }
             thread.name = "totpgate-worker-\(index)"
             thread.stackSize = 1 << 20
@@ -94,7 +111,8 @@ public final class Responder: Sendable {
     }
 
     /// Stops accepting, serves every request already accepted (including
-    /// those still arriving, up to their deadline), and returns when done.
+    /// those still arriving, up to their deadline, and the logins queued), and
+    /// returns when done.
     public func stop() {
         isStopping.store(true, ordering: .sequentiallyConsistent)
         room.stop()
@@ -102,7 +120,35 @@ public final class Responder: Sendable {
         while finished.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
             loops.pokeAll()
         }
+        lane?.stop()
         room.close()
+    }
+
+    /// Writes `response` to the request read on `fastCGI` and ends it; the
+    /// connection then waits in the room for the web server's next request,
+    /// or is closed.
+    func deliver(_ response: Response, on fastCGI: FastCGIRequest, connection: Connection, buffer: inout [UInt8]) {
+        if !fastCGI.write(ResponseEncoding.encode(response)) {
+            logger.debug("the web server closed the connection before the response was written")
+        }
+        guard fastCGI.finish() else { return }  // libfcgi closed the connection after an error
+        if fastCGI.peerKeepsConnection, !stopping {
+            connection.deadline = .now + requestTimeout
+            room.admit(connection, for: .nextRequest)
+        } else {
+            close(connection, buffer: &buffer)
+        }
+    }
+
+    /// Closes an answered connection; one with input left unread (a body
+    /// refused unread) first has it drained, so the peer sees no reset.
+    private func close(_ connection: Connection, buffer: inout [UInt8]) {
+        guard let unread = ConnectionCalls.peek(connection.descriptor, into: &buffer), unread > 0 else {
+            return connection.close()
+        }
+        ConnectionCalls.shutdownWriting(connection.descriptor)
+        connection.deadline = .now + requestTimeout
+        room.admit(connection, for: .lingering)
     }
 
     var stopping: Bool { isStopping.load(ordering: .sequentiallyConsistent) }

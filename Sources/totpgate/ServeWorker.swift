@@ -20,7 +20,8 @@ extension ServeCommand {
             let application = try Application(settings: configuration.settings, logger: logger, counters: counters)
             let responder = try Responder(
                 listener: WorkerDescriptors.listener, threads: configuration.threads,
-                requestTimeout: configuration.requestTimeout, basePath: configuration.settings.basePath, logger: logger)
+                requestTimeout: configuration.requestTimeout, loginLane: configuration.loginLane,
+                basePath: configuration.settings.basePath, logger: logger)
             try responder.start { _ in try application.makeWorker() }
             WorkerLink.report(.ready(application.storeDescription))
             WorkerLink.waitForStop()
@@ -30,5 +31,15 @@ extension ServeCommand {
             WorkerLink.report(.failed(Totpgate.message(for: error)))
             Foundation.exit(1)
         }
+    }
+}
+
+extension Configuration {
+    /// The worker's login lane: a thread for each hashing thread and for each
+    /// login the hashing pool lets wait, so the pool always has the next one
+    /// ready and never refuses one the lane sends it.
+    var loginLane: LoginLanePlan {
+        LoginLanePlan(threads: settings.concurrentPasswordHashes + settings.waitingPasswordHashes,
+                      queueTimeout: loginQueueTimeout)
     }
 }
