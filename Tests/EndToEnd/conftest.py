@@ -211,6 +211,8 @@ class Browser:
     def __init__(self, stack, source=None):
         self.stack = stack
         self.session = requests.Session()
+        # What a browser says of a request it makes from this site's own pages (Fetch Metadata).
+        self.session.headers["Sec-Fetch-Site"] = "same-origin"
         if source is not None:
             self.session.mount("http://", SourceAddressAdapter(source))
             self.session.mount("https://", SourceAddressAdapter(source))
@@ -240,7 +242,8 @@ class Browser:
 
     @property
     def cookie(self):
-        return self.session.cookies.get("totpgate")
+        """The session cookie's value, whichever name it has (`__Host-totpgate` over HTTPS, host-only)."""
+        return self.session.cookies.get("totpgate") or self.session.cookies.get("__Host-totpgate")
 
 
 def make_stacks(build):

@@ -12,6 +12,8 @@ from conftest import make_stacks, sign, totp
 from deployments import GateStack, Upstream, self_signed_certificate
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+# Over HTTPS, host-only and Secure (the shipped settings), the session cookie's name carries the __Host- prefix.
+COOKIE = "__Host-totpgate"
 
 
 @pytest.fixture(scope="module")
@@ -101,13 +103,13 @@ def test_the_renewed_cookie_reaches_the_browser(gate):
     now = int(time.time())
     # A session last seen 2 minutes ago is due for renewal (every 60 s at most).
     cookie = sign(gate, ["1", "renewme", "f", "1", "0", str(now - 600), str(now - 120), "csrf", "alice", "", "", ""])
-    response = gate.fetch("GET", "/private/secret.txt", cookies={"totpgate": cookie})
+    response = gate.fetch("GET", "/private/secret.txt", cookies={COOKIE: cookie})
     assert response.status_code == 200
     renewed = response.headers["Set-Cookie"]
-    assert renewed.startswith("totpgate=") and "Secure" in renewed and "HttpOnly" in renewed
+    assert renewed.startswith(COOKIE + "=") and "Secure" in renewed and "HttpOnly" in renewed
     fresh = renewed.split(";")[0].split("=", 1)[1]
     assert fresh != cookie
-    again = gate.fetch("GET", "/app/", cookies={"totpgate": fresh})
+    again = gate.fetch("GET", "/app/", cookies={COOKIE: fresh})
     assert again.status_code == 200 and "Set-Cookie" not in again.headers
 
 
@@ -117,7 +119,7 @@ def test_logout_makes_the_site_protected_again(gate):
     old = browser.cookie
     assert browser.get("/logout").headers["Location"] == "/2fa/"
     assert gate.fetch("GET", "/private/secret.txt", browser).status_code == 302
-    assert gate.fetch("GET", "/private/secret.txt", cookies={"totpgate": old}).status_code == 302
+    assert gate.fetch("GET", "/private/secret.txt", cookies={COOKIE: old}).status_code == 302
 
 
 def test_totpgate_is_mounted_at_2fa_with_nginx_serving_its_stylesheet(gate):
@@ -154,12 +156,16 @@ def test_cross_host_rd_only_for_allowed_hosts(make_gate):
     anonymous = page.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
     assert "Domain=example.com" in page.headers["Set-Cookie"]
 
-    def login(rd, code):
+    def login(rd, code, name="alice"):
         return gate.fetch("POST", "/2fa/login", cookies={"totpgate": anonymous},
-                          data={"csrf": csrf, "username": "alice", "password": "correct horse battery", "code": code, "rd": rd})
+                          data={"csrf": csrf, "username": name, "password": "correct horse battery", "code": code, "rd": rd})
 
     evil = login("https://evil.example.com/private/secret.txt", totp(SECRET))
     assert evil.headers["Location"] == "/2fa/home"
+    # A login over HTTPS never leads back over plain HTTP, even to an allowed host (bob: a code of his own).
+    gate.add_user("bob", secret=SECRET)
+    plain = login("http://app.example.com/private/secret.txt", totp(SECRET), name="bob")
+    assert plain.headers["Location"] == "/2fa/home"
     # The next step's code: the current one was just used, and replays are refused.
     allowed = login("https://app.example.com/private/secret.txt?a=1", totp(SECRET, at=int(time.time()) + 30))
     assert allowed.status_code == 303
@@ -191,16 +197,18 @@ def test_cross_host_login_on_a_non_default_port(make_gate):
 
 
 @pytest.mark.parametrize("sent, received", [
-    ("totpgate={session}", []),
-    ("totpgate={session}; theme=dark", ["theme=dark"]),
-    ("theme=dark; totpgate={session}", ["theme=dark"]),
-    ("a=1; totpgate={session}; b=2", ["a=1; b=2"]),
-    ("a=1;totpgate={session};b=2", ["a=1;b=2"]),
+    ("__Host-totpgate={session}", []),
+    ("__Host-totpgate={session}; theme=dark", ["theme=dark"]),
+    ("theme=dark; __Host-totpgate={session}", ["theme=dark"]),
+    ("a=1; __Host-totpgate={session}; b=2", ["a=1; b=2"]),
+    ("a=1;__Host-totpgate={session};b=2", ["a=1;b=2"]),
     # Two of the name (one for the host, one for the parent domain).
-    ("totpgate={session}; a=1; totpgate={session}", ["a=1"]),
-    ("a=1; totpgate={session}; b=2; totpgate={session}", ["a=1; b=2"]),
+    ("__Host-totpgate={session}; a=1; __Host-totpgate={session}", ["a=1"]),
+    ("a=1; __Host-totpgate={session}; b=2; __Host-totpgate={session}", ["a=1; b=2"]),
     # Names that only look alike are the app's own.
-    ("xtotpgate=1; totpgate={session}; totpgate_theme=2", ["xtotpgate=1; totpgate_theme=2"]),
+    ("xtotpgate=1; __Host-totpgate={session}; totpgate_theme=2", ["xtotpgate=1; totpgate_theme=2"]),
+    # A cookie of the bare name (planted from another host, or over plain HTTP) is not read, and not passed on either.
+    ("a=1; totpgate=planted; __Host-totpgate={session}", ["a=1"]),
 ])
 def test_the_app_gets_every_cookie_but_the_session(gate, upstream, sent, received):
     browser, _ = logged_in(gate)
