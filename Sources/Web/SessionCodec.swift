@@ -98,6 +98,7 @@ public struct SessionCodec: Sendable {
     }
 
     /// A decimal integer, optionally negative, that fits `Int64`; nil otherwise.
+    /// A negative one is summed downwards, so `Int64.min` reads too.
     private static func integer(_ bytes: ArraySlice<UInt8>) -> Int64? {
         var digits = bytes[...]
         let negative = digits.first == UInt8(ascii: "-")
@@ -106,12 +107,13 @@ public struct SessionCodec: Sendable {
         var value: Int64 = 0
         for byte in digits {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(byte - UInt8(ascii: "0"))
             let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = shifted.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            let (sum, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             guard !overflow1, !overflow2 else { return nil }
             value = sum
         }
-        return negative ? -value : value
+        return value
     }
 }
 

@@ -88,6 +88,16 @@ struct SessionTests {
         #expect(codec.decode(try codec.encode(session), now: Self.now) == nil)
     }
 
+    /// Found by fuzzing (fuzz/Corpus/session/generation-int64-min): the number
+    /// reader negated a positive sum, so `Int64.min` did not read back.
+    @Test(arguments: [Int64.min, Int64.min + 1, -1, Int64.max])
+    func numbersRoundTripToTheExtremes(_ number: Int64) throws {
+        var session = Self.full
+        session.generation = number
+        session.userID = number
+        #expect(codec.decode(try codec.encode(session), now: Self.now) == session)
+    }
+
     @Test func renewsOnlyAfterTheInterval() {
         var session = Self.full
         session.lastSeen = Self.now - 59
