@@ -9,6 +9,7 @@ public struct KeyURI: Sendable, Hashable, CustomStringConvertible {
         case unsupportedType(String)
         case missingAccount
         case colonInLabel(String)
+        case spaceBeforeAccount(String)
         case missingSecret
         case invalidSecret(Base32.Error)
         case unknownAlgorithm(String)
@@ -21,6 +22,8 @@ public struct KeyURI: Sendable, Hashable, CustomStringConvertible {
             case .unsupportedType(let type): "unsupported OTP type \(type.debugDescription): only totp is supported"
             case .missingAccount: "the account name is empty"
             case .colonInLabel(let part): "\(part.debugDescription) contains a colon, which would make the label ambiguous"
+            case .spaceBeforeAccount(let account):
+                "\(account.debugDescription) starts with a space, which apps drop after the issuer and its colon"
             case .missingSecret: "the URI has no secret parameter"
             case .invalidSecret(let error): "invalid secret: \(error)"
             case .unknownAlgorithm(let name): "unknown algorithm \(name.debugDescription): use SHA1, SHA256 or SHA512"
@@ -38,18 +41,22 @@ public struct KeyURI: Sendable, Hashable, CustomStringConvertible {
     public var period: Int
 
     /// A URI for `account` (and `issuer`); a colon in either is refused, since
-    /// the label joins them with one.
+    /// the label joins them with one, and so is an account starting with a
+    /// space after an issuer, since readers take spaces after the colon for
+    /// padding.
     public init(
         secret: [UInt8], account: String, issuer: String? = nil,
         algorithm: HashAlgorithm = .sha1, digits: Int = 6, period: Int = 30
     ) throws {
+        let issuer = issuer.flatMap { $0.isEmpty ? nil : $0 }
         guard !account.isEmpty else { throw Error.missingAccount }
         guard !account.contains(":") else { throw Error.colonInLabel(account) }
         if let issuer, issuer.contains(":") { throw Error.colonInLabel(issuer) }
+        if issuer != nil, account.utf8.first == UInt8(ascii: " ") { throw Error.spaceBeforeAccount(account) }
         _ = try TOTP(secret: secret, algorithm: algorithm, digits: digits, period: period)
         self.secret = secret
         self.account = account
-        self.issuer = issuer.flatMap { $0.isEmpty ? nil : $0 }
+        self.issuer = issuer
         self.algorithm = algorithm
         self.digits = digits
         self.period = period

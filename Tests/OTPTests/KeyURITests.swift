@@ -57,6 +57,14 @@ struct KeyURITests {
         #expect(throws: KeyURI.Error.self) { try KeyURI(secret: Self.secret, account: account, issuer: issuer) }
     }
 
+    /// Found by fuzzing (fuzz/Corpus/keyuri/space-before-account): readers take
+    /// spaces after the issuer's colon for padding, so " bob" came back as "bob".
+    @Test func refusesAnAccountStartingWithASpaceAfterAnIssuer() throws {
+        #expect(throws: KeyURI.Error.spaceBeforeAccount(" bob")) { try KeyURI(secret: Self.secret, account: " bob", issuer: "Example") }
+        let alone = try KeyURI(secret: Self.secret, account: " bob")
+        #expect(try KeyURI(parsing: alone.description) == alone)
+    }
+
     @Test func omitsBase32Padding() throws {
         let uri = try KeyURI(secret: [1, 2, 3], account: "x")
         #expect(uri.description == "otpauth://totp/x?secret=AEBAG")
