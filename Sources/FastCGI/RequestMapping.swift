@@ -103,6 +103,14 @@ public struct RequestMapping: Sendable {
         return length
     }
 
+    /// One `NAME=value` entry of the parameter array libfcgi builds, split at
+    /// its first `=` (a value may hold more); nil when it has none.
+    public static func parameter(fromEntry entry: some Collection<UInt8>) -> (name: String, value: String)? {
+        guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+        return (name: String(decoding: entry[..<equals], as: UTF8.self),
+                value: String(decoding: entry[entry.index(after: equals)...], as: UTF8.self))
+    }
+
     /// `HTTP_USER_AGENT` → `user-agent`, on bytes.
     private static func headerName(fromCGI name: String) -> String {
         String(decoding: name.utf8.dropFirst(5).map { byte in

@@ -85,6 +85,16 @@ struct RequestMappingTests {
         #expect(request.url("/login") == "/2fa/login")
     }
 
+    @Test(arguments: [
+        ("HTTP_COOKIE=a=1; b=2", ("HTTP_COOKIE", "a=1; b=2")), ("QUERY_STRING=", ("QUERY_STRING", "")),
+        ("=x", ("", "x")), ("REQUEST_URI", nil),
+    ] as [(String, (String, String)?)])
+    func splitsAnEntryAtItsFirstEqualsSign(_ entry: String, _ expected: (String, String)?) {
+        let parameter = RequestMapping.parameter(fromEntry: Array(entry.utf8))
+        #expect(parameter?.name == expected?.0)
+        #expect(parameter?.value == expected?.1)
+    }
+
     @Test func withOnlyARequestURIItsPathIsUsed() {
         let request = RequestMapping(basePath: "").request(parameters: [("REQUEST_URI", "/home?x=1")], body: [])
         #expect(request.path == "/home")
