@@ -84,9 +84,10 @@ public struct RequestMapping: Sendable {
         scheme.utf8.count == 5 && scheme.lowercased() == "https"
     }
 
-    /// `path` below `base`; `""` (which no route matches) when it lies outside it.
+    /// `path` below `base`; `""` (which no route matches) when it lies outside
+    /// it or is not a path at all.
     private static func strip(_ base: String, from path: String) -> String {
-        guard !base.isEmpty else { return path.isEmpty ? "/" : path }
+        guard !base.isEmpty else { return path.isEmpty ? "/" : path.hasPrefix("/") ? path : "" }
         guard path.hasPrefix(base) else { return "" }
         let rest = path.dropFirst(base.count)
         if rest.isEmpty { return "/" }

@@ -95,6 +95,13 @@ struct RequestMappingTests {
         #expect(parameter?.value == expected?.1)
     }
 
+    /// Found by fuzzing (fuzz/Corpus/fastcgi/path-without-slash): a path not
+    /// starting with `/` was handed on as the request's path.
+    @Test(arguments: [("PATH_INFO", "("), ("DOCUMENT_URI", "home"), ("REQUEST_URI", "home?x=1")])
+    func aPathWithoutALeadingSlashMatchesNoRoute(_ name: String, _ value: String) {
+        #expect(RequestMapping(basePath: "").request(parameters: [(name, value)], body: []).path == "")
+    }
+
     @Test func withOnlyARequestURIItsPathIsUsed() {
         let request = RequestMapping(basePath: "").request(parameters: [("REQUEST_URI", "/home?x=1")], body: [])
         #expect(request.path == "/home")
