@@ -6,7 +6,8 @@ import Web
 /// inside an `auth_request` subrequest), else `SCRIPT_NAME` + `PATH_INFO`
 /// (Apache), else `REQUEST_URI`'s path. The configured mount point is then
 /// taken off; with none configured, a server that splits the path
-/// (`SCRIPT_NAME=/2fa`, `PATH_INFO=/login`) mounts the app at `SCRIPT_NAME`.
+/// (`SCRIPT_NAME=/2fa`, `PATH_INFO=/login`) mounts the app at `SCRIPT_NAME`
+/// when that is a local path.
 /// A parameter sent twice counts with its last value, the one a later
 /// `fastcgi_param` line set.
 public struct RequestMapping: Sendable {
@@ -52,7 +53,8 @@ public struct RequestMapping: Sendable {
         var path: String
         if !documentURI.isEmpty {
             path = documentURI
-        } else if basePath.isEmpty, !pathInfo.isEmpty, !scriptName.isEmpty {
+        } else if basePath.isEmpty, !pathInfo.isEmpty, ReturnAddress.validated(scriptName) != nil {
+            // Only a local path may be the mount point: it starts every redirect and form action.
             base = scriptName
             path = scriptName + pathInfo
         } else if !scriptName.isEmpty || !pathInfo.isEmpty {

@@ -95,6 +95,18 @@ struct RequestMappingTests {
         #expect(parameter?.value == expected?.1)
     }
 
+    /// Found by fuzzing (fuzz/Corpus/fastcgi/script-name-no-local-path): any
+    /// `SCRIPT_NAME` became the mount point, which starts every redirect and
+    /// form action, so `//evil.example` sent them to another host.
+    @Test(arguments: ["//evil.example", "/\\evil.example", "evil", "/a b"])
+    func aScriptNameThatIsNoLocalPathMountsNothing(_ scriptName: String) {
+        let parameters: [(name: String, value: String)] = [("SCRIPT_NAME", scriptName), ("PATH_INFO", "/home")]
+        let request = RequestMapping(basePath: "").request(parameters: parameters, body: [])
+        #expect(request.basePath == "")
+        #expect(request.url("/home") == "/home")
+        #expect(request.path != "/home")
+    }
+
     /// Found by fuzzing (fuzz/Corpus/fastcgi/path-without-slash): a path not
     /// starting with `/` was handed on as the request's path.
     @Test(arguments: [("PATH_INFO", "("), ("DOCUMENT_URI", "home"), ("REQUEST_URI", "home?x=1")])
