@@ -51,11 +51,18 @@ public struct SessionCodec: Sendable {
               let payload = Base64URL.decode(parts[1]),
               let session = Self.parse(payload)
         else { return nil }
-        guard session.issuedAt <= now + 60, session.lastSeen <= now + 60,  // allow clock skew between hosts
-              now - session.issuedAt < lifetimes.absoluteLimit(for: session.stage),
-              now - session.lastSeen < lifetimes.idle
+        guard let age = Self.seconds(from: session.issuedAt, to: now), let idle = Self.seconds(from: session.lastSeen, to: now),
+              age >= -60, idle >= -60,  // allow clock skew between hosts
+              age < lifetimes.absoluteLimit(for: session.stage), idle < lifetimes.idle
         else { return nil }
         return session
+    }
+
+    /// `now - time`, or nil when that does not fit in `Int64`: a time that far
+    /// out is no time a session could have, and must not trap the process.
+    private static func seconds(from time: Int64, to now: Int64) -> Int64? {
+        let (difference, overflow) = now.subtractingReportingOverflow(time)
+        return overflow ? nil : difference
     }
 
     /// Whether a response should re-issue the cookie to record activity.
