@@ -1,0 +1,30 @@
+import FuzzSupport
+import Web
+
+/// `Base64URL`, which reads the payload and MAC parts of session cookies.
+///
+/// - the input's bytes encode to the URL-safe alphabet only, unpadded
+///   (⌈4n/3⌉ symbols), and decode back to themselves;
+/// - the input read as text decodes only when it is the one encoding of what
+///   it decodes to (no second spelling of a MAC or payload), and is refused
+///   otherwise.
+@main
+enum Base64URLFuzzer {
+    static func main() {
+        runFuzzer(check)
+    }
+
+    static func check(_ bytes: [UInt8]) {
+        let encoded = Base64URL.encode(bytes)
+        require(encoded.utf8.count == (bytes.count * 4 + 2) / 3, "encode(\(bytes)) has \(encoded.utf8.count) symbols")
+        require(encoded.utf8.allSatisfy(alphabet.contains), "encode(\(bytes)) = \(encoded)")
+        require(Base64URL.decode(encoded) == bytes, "\(encoded) does not decode to \(bytes)")
+
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let decoded = Base64URL.decode(text) {
+            require(Base64URL.encode(decoded) == text, "\(text.debugDescription) decodes to \(decoded), whose encoding differs")
+        }
+    }
+}
+
+private let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
