@@ -9,6 +9,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 BINDIR := $(PREFIX)/bin
 SHAREDIR := $(PREFIX)/share/totpgate
 DOCDIR := $(PREFIX)/share/doc/totpgate
+MANDIR ?= $(PREFIX)/share/man
 # The binary `make install` installs: by default a release build, made first
 # with the Swift runtime linked in, so it runs on its own.
 INSTALL_BIN ?= .build-install/release/totpgate
@@ -42,9 +43,11 @@ run:
 	$(SWIFT) build -c release --product totpgate
 	scripts/run
 
-## install: release build, then binary, stylesheet, templates, config (kept if present), systemd unit and examples (PREFIX, DESTDIR)
+## install: release build, then binary, man page, stylesheet, templates, config (kept if present), systemd unit and examples (PREFIX, DESTDIR)
 install: $(if $(filter .build-install/%,$(INSTALL_BIN)),install-build)
 	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/totpgate
+	SWIFT=$(SWIFT) scripts/man-page $(INSTALL_BIN) .build/totpgate.1
+	install -D -m 0644 .build/totpgate.1 $(DESTDIR)$(MANDIR)/man1/totpgate.1
 	install -d $(DESTDIR)$(SHAREDIR)/static $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(DOCDIR)/examples
 	install -m 0644 www/static/* $(DESTDIR)$(SHAREDIR)/static/
 	install -m 0644 www/templates/*.mustache $(DESTDIR)$(SHAREDIR)/templates/
@@ -64,7 +67,7 @@ install-build:
 
 ## uninstall: remove what install put in place, except the config and the data
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/totpgate $(DESTDIR)$(UNITDIR)/totpgate.service
+	rm -f $(DESTDIR)$(BINDIR)/totpgate $(DESTDIR)$(UNITDIR)/totpgate.service $(DESTDIR)$(MANDIR)/man1/totpgate.1
 	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
 ## bench: totpgate beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)

@@ -9,6 +9,11 @@ import Crypto
 public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
     /// A system call failed with `errno`.
     case system(operation: String, path: String, errno: Int32)
+    /// `path` was refused to `user`, who runs totpgate, because `culprit` (the
+    /// path or the data directory `directory`) belongs to `owner`.
+    case notOwner(operation: String, path: String, culprit: String, owner: String, user: String, directory: String)
+    /// The data directory `path` could not be made in `parent`, which belongs to `owner`, not `user`.
+    case cannotCreate(path: String, parent: String, owner: String, user: String)
     /// The path exists but is not a directory.
     case notADirectory(String)
     /// A secret file that is not a regular file.
@@ -24,6 +29,12 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .system(let operation, let path, let code):
             "\(operation) \(path): \(String(cString: strerror(code)))"
+        case .notOwner(let operation, let path, let culprit, let owner, let user, let directory):
+            "\(operation) \(path): permission denied: \(culprit == path ? "it" : culprit) is owned by \(owner), "
+                + "and totpgate runs as \(user); run `chown -R \(user): \(directory)`"
+        case .cannotCreate(let path, let parent, let owner, let user):
+            "cannot create the data directory \(path): \(parent) is owned by \(owner), and totpgate runs as \(user); "
+                + "create it for \(user): `mkdir -m 0700 \(path) && chown \(user): \(path)`"
         case .notADirectory(let path):
             "\(path) is not a directory"
         case .notARegularFile(let path):
@@ -59,12 +70,12 @@ public struct DataDirectory: Sendable {
     public init(path: String) throws {
         if mkdir(path, 0o700) == 0 {
             // A strict umask may have taken the owner's bits too.
-            try posix(chmod(path, 0o700), "chmod", path)
+            try posix(chmod(path, 0o700), "chmod", path, in: path)
         } else if errno != EEXIST {
-            throw DataDirectoryError.system(operation: "mkdir", path: path, errno: errno)
+            throw DataDirectoryError.creationFailure(path, errno: errno)
         }
         var info = stat()
-        try posix(stat(path, &info), "stat", path)
+        try posix(stat(path, &info), "stat", path, in: path)
         guard info.st_mode & S_IFMT == S_IFDIR else { throw DataDirectoryError.notADirectory(path) }
         self.path = path
     }
@@ -81,11 +92,11 @@ public struct DataDirectory: Sendable {
         let descriptor = open(file, O_RDONLY | O_CLOEXEC)
         if descriptor < 0 {
             if errno == ENOENT { return nil }
-            throw DataDirectoryError.system(operation: "open", path: file, errno: errno)
+            throw failure("open", file)
         }
         defer { close(descriptor) }  // read-only: closing cannot lose data
         var info = stat()
-        try posix(fstat(descriptor, &info), "fstat", file)
+        try posix(fstat(descriptor, &info), "fstat", file, in: path)
         guard info.st_mode & S_IFMT == S_IFREG else { throw DataDirectoryError.notARegularFile(file) }
         guard info.st_mode & 0o077 == 0 else {
             throw DataDirectoryError.unsafePermissions(path: file, mode: UInt32(info.st_mode))
@@ -97,7 +108,7 @@ public struct DataDirectory: Sendable {
             if count == 0 { return contents }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw DataDirectoryError.system(operation: "read", path: file, errno: errno)
+                throw failure("read", file)
             }
             contents += buffer[..<count]
         }
@@ -111,7 +122,7 @@ public struct DataDirectory: Sendable {
         guard rename(temporary, file) == 0 else {
             let code = errno
             unlink(temporary)
-            throw DataDirectoryError.system(operation: "rename", path: file, errno: code)
+            throw DataDirectoryError.failure("rename", file, in: path, errno: code)
         }
         try syncDirectory()
     }
@@ -130,7 +141,7 @@ public struct DataDirectory: Sendable {
             try syncDirectory()
             return created
         }
-        guard errno == EEXIST else { throw DataDirectoryError.system(operation: "link", path: file, errno: errno) }
+        guard errno == EEXIST else { throw failure("link", file) }
         guard let existing = try readSecretFile(named: name) else {
             throw DataDirectoryError.system(operation: "open", path: file, errno: ENOENT)  // created and deleted meanwhile
         }
@@ -153,8 +164,10 @@ public struct DataDirectory: Sendable {
         let file = try checkedPath(of: name)
         let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if descriptor < 0 {
-            if errno == EEXIST { return }
-            throw DataDirectoryError.system(operation: "create", path: file, errno: errno)
+            guard errno == EEXIST else { throw failure("create", file) }
+            // An existing file must be usable by us too: SQLite's own error would not say why.
+            guard faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) == 0 else { throw failure("open", file) }
+            return
         }
         close(descriptor)  // nothing written, nothing to lose
     }
@@ -172,11 +185,11 @@ public struct DataDirectory: Sendable {
         let temporary = path(of: ".\(name).\(suffix).tmp")
         // O_EXCL: the file is new, so the mode given here is its mode from the first byte.
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw DataDirectoryError.system(operation: "create", path: temporary, errno: errno) }
+        guard descriptor >= 0 else { throw failure("create", temporary) }
         do {
             defer { close(descriptor) }  // fsync below already reported any write error
             try writeAll(contents, to: descriptor, path: temporary)
-            try posix(fsync(descriptor), "fsync", temporary)
+            try posix(fsync(descriptor), "fsync", temporary, in: path)
         } catch {
             unlink(temporary)
             throw error
@@ -193,7 +206,7 @@ public struct DataDirectory: Sendable {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw DataDirectoryError.system(operation: "write", path: path, errno: errno)
+                throw failure("write", path)
             }
             written += count
         }
@@ -202,13 +215,18 @@ public struct DataDirectory: Sendable {
     /// Flushes the directory itself, so a new name survives a crash.
     private func syncDirectory() throws {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw DataDirectoryError.system(operation: "open", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw failure("open", path) }
         defer { close(descriptor) }
-        try posix(fsync(descriptor), "fsync", path)
+        try posix(fsync(descriptor), "fsync", path, in: path)
+    }
+
+    /// The error for `operation` on `file`, which failed with the current `errno`.
+    private func failure(_ operation: String, _ file: String) -> DataDirectoryError {
+        DataDirectoryError.failure(operation, file, in: path, errno: errno)
     }
 }
 
-/// Throws `errno` as a typed error unless a system call returned 0.
-private func posix(_ result: Int32, _ operation: String, _ path: String) throws {
-    guard result == 0 else { throw DataDirectoryError.system(operation: operation, path: path, errno: errno) }
+/// Throws `errno` as a typed error unless a system call on `path` in the data directory `directory` returned 0.
+private func posix(_ result: Int32, _ operation: String, _ path: String, in directory: String) throws {
+    guard result == 0 else { throw DataDirectoryError.failure(operation, path, in: directory, errno: errno) }
 }

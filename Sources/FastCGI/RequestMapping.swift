@@ -39,7 +39,7 @@ public struct RequestMapping: Sendable {
             case "CONTENT_TYPE": contentType = value
             case "CONTENT_LENGTH": contentLength = value
             default:
-                if name.utf8.starts(with: "HTTP_".utf8) { headers.add(Self.headerName(fromCGI: name), value) }
+                if name.utf8.starts(with: "HTTP_".utf8) { headers.replace(Self.headerName(fromCGI: name), value) }
             }
         }
         if !contentType.isEmpty { headers.add("content-type", contentType) }

@@ -6,10 +6,17 @@ import grp
 import http.server
 import json
 import os
+import pwd
+import re
+import secrets
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -21,20 +28,150 @@ def filled_in(template: Path, substitutions: dict) -> str:
     """`template`'s text with each key replaced by its value. Every key must
     occur, so an edit of the example that drops one fails here instead of
     quietly testing something else."""
-    text = template.read_text()
+    return replaced(template.read_text(), substitutions, template)
+
+
+def replaced(text, substitutions: dict, source) -> str:
+    """`text` (of `source`) with each key replaced by its value; every key must occur."""
     for old, new in substitutions.items():
-        assert old in text, f"{template.relative_to(ROOT)} no longer contains {old!r}"
+        assert old in text, f"{source} no longer contains {old!r}"
         text = text.replace(old, str(new))
     return text
 
 
-def self_signed_certificate(directory: Path):
-    """A certificate for 127.0.0.1 (and the examples' host names), and its key, valid for a day."""
+def on_loopback(site: str, host, port, http_port, tls, socket, private, upstream_port) -> str:
+    """nginx/auth-request.conf's text (with `host` for app.example.com) made
+    to run here: loopback ports, the test's certificate, socket, protected
+    directory and app; the rest as shipped."""
+    return replaced(site, {
+        "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
+        "listen [::]:443 ssl;": "",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen [::]:80;": "",
+        f"/etc/letsencrypt/live/{host}/fullchain.pem": tls[0],
+        f"/etc/letsencrypt/live/{host}/privkey.pem": tls[1],
+        "unix:/run/totpgate/totpgate.sock": f"unix:{socket}",
+        "/var/www/private/": f"{private}/",
+        "server 127.0.0.1:8081;": f"server 127.0.0.1:{upstream_port};",
+    }, "the nginx site")
+
+
+INSTALL_DEPS = ROOT / "scripts" / "install-deps"
+
+
+def declared_groups():
+    """scripts/install-deps' package groups as its text declares them, read
+    independently of bash: `[name]="package …"`, a value possibly running
+    over several lines."""
+    declaration = re.search(r"declare -A groups=\((.*?)\n\)", INSTALL_DEPS.read_text(), re.S).group(1)
+    groups = {name: value.split() for name, value in re.findall(r'\[(\w+)\]="([^"]*)"', declaration)}
+    assert set(groups) == {"build", "run", "test", "bench"}
+    return groups
+
+
+def make_install(*variables):
+    """`make install` of the already built binary (no release build here)."""
+    result = subprocess.run(["make", "-s", "--no-print-directory", "install", f"INSTALL_BIN={BINARY}", *variables],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@contextmanager
+def shared_directory(prefix):
+    """A temporary directory that other users may traverse (mode 0711), as a
+    service user and the web server's www-data must: pytest's own are 0700."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o711)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def system_user(useradd=None):
+    """A new system user and its group, standing in for `totpgate`, under a
+    name no other test run uses (they run side by side on one machine),
+    removed afterwards. `useradd(name)` is the command that makes it."""
+    name = "tg-" + secrets.token_hex(4)
+    run_as_root(useradd(name) if useradd else ["useradd", "--system", "--user-group", "--no-create-home",
+                                               "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name])
+    try:
+        yield pwd.getpwnam(name)
+    finally:
+        run_as_root(["userdel", name])
+
+
+def run_as_root(command, attempts=5):
+    """`command` (useradd, userdel), retried while another process holds /etc/passwd's lock."""
+    for attempt in range(attempts):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=DEADLINE)
+        if result.returncode == 0:
+            return
+        if "lock" not in result.stderr or attempt == attempts - 1:
+            raise AssertionError(f"{' '.join(command)}: {result.stderr}")
+        time.sleep(0.5)
+
+
+def unit_settings(unit: Path, key):
+    """The values of `key=` in the [Service] section of a systemd unit, in order."""
+    from syscall_filter import unit_settings as settings
+    return settings(unit.read_text(), key)
+
+
+class LoggedProcess:
+    """A process started with its output going to the file `log_path`."""
+
+    def __init__(self, command, log_path, **options):
+        self.log = open(log_path, "w+")
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, **options)
+
+    def stop(self, signal_number=signal.SIGTERM):
+        """Sends `signal_number`; returns the exit status."""
+        self.process.send_signal(signal_number)
+        return self.process.wait(timeout=DEADLINE)
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def close(self):
+        """Stops the process if it still runs, and closes the log."""
+        terminate(self.process)
+        self.log.close()
+
+
+def fastcgi(socket: Path, method, uri, cookie=None, form=None):
+    """One request straight to the responder's socket with cgi-fcgi (libfcgi),
+    the parameters nginx's fastcgi_params would send over HTTPS; returns
+    (status, headers, body) with headers as a list of (name, value)."""
+    body = urllib.parse.urlencode(form).encode() if form is not None else b""
+    path, _, query = uri.partition("?")
+    parameters = {"REQUEST_METHOD": method, "REQUEST_URI": uri, "DOCUMENT_URI": path, "SCRIPT_NAME": path,
+                  "QUERY_STRING": query, "REQUEST_SCHEME": "https", "HTTPS": "on", "HTTP_HOST": "127.0.0.1",
+                  "REMOTE_ADDR": "127.0.0.1", "CONTENT_LENGTH": str(len(body)), "PATH": os.environ["PATH"]}
+    if form is not None:
+        parameters["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+    if cookie:
+        parameters["HTTP_COOKIE"] = cookie
+    answer = subprocess.run(["cgi-fcgi", "-bind", "-connect", str(socket)], env=parameters, input=body,
+                            capture_output=True, timeout=DEADLINE)
+    assert answer.stdout, f"no answer from {socket}: {answer.stderr.decode()}"
+    head, _, content = answer.stdout.partition(b"\r\n\r\n")
+    headers = [tuple(line.split(": ", 1)) for line in head.decode().split("\r\n")]
+    status = int(dict(headers).get("Status", "200").split()[0])
+    return status, headers, content.decode()
+
+
+def self_signed_certificate(directory: Path, hosts=("app.example.com", "auth.example.com")):
+    """A certificate for 127.0.0.1 and `hosts` (the examples' names), and its key, valid for a day."""
     certificate, key = directory / "tls.crt", directory / "tls.key"
+    names = ",".join(["IP:127.0.0.1", *(f"DNS:{host}" for host in hosts)])
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                     "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "basicConstraints=critical,CA:FALSE",
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:app.example.com,DNS:auth.example.com",
-                    "-keyout", str(key), "-out", str(certificate)],
+                    "-addext", f"subjectAltName={names}", "-keyout", str(key), "-out", str(certificate)],
                    check=True, capture_output=True, timeout=DEADLINE)
     return certificate, key
 
@@ -51,7 +188,7 @@ def shipped_config(data: Path, *extra_lines):
 
 class Upstream:
     """The protected app: answers every request with JSON of what reached it
-    (method, path, body length, every X-Auth-User header), and keeps a list."""
+    (method, path, body length, every X-Auth-User and Cookie header), and keeps a list."""
 
     def __init__(self):
         self.received = []
@@ -61,7 +198,8 @@ class Upstream:
             def answer(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 record = {"method": self.command, "path": self.path, "body": len(body),
-                          "x-auth-user": self.headers.get_all("X-Auth-User") or []}
+                          "x-auth-user": self.headers.get_all("X-Auth-User") or [],
+                          "cookie": self.headers.get_all("Cookie") or []}
                 received.append(record)
                 data = json.dumps(record).encode()
                 self.send_response(200)
@@ -88,8 +226,9 @@ class Upstream:
 NGINX_MAIN = """\
 daemon off;
 worker_processes 1;
-# As in nginx/dev.conf: workers reach the socket in the private test directory.
-user root;
+# Root, as in nginx/dev.conf, for workers that reach the socket in the
+# private test directory; www-data, as Debian's, where they need not.
+user {user};
 pid {run}/nginx.pid;
 error_log {run}/error.log warn;
 events {{ worker_connections 256; }}
@@ -172,23 +311,15 @@ class GateStack(TLSStack):
         self.private.mkdir()
         (self.private / "secret.txt").write_text("the protected file\n")
         config = workdir / "totpgate.conf"
-        config.write_text(shipped_config(self.data, *settings))
-        site = filled_in(ROOT / "nginx" / "auth-request.conf", {
-            "listen 443 ssl;": f"listen 127.0.0.1:{self.port} ssl;",
-            "listen [::]:443 ssl;": "",
-            "listen 80;": f"listen 127.0.0.1:{self.http_port};",
-            "listen [::]:80;": "",
-            "/etc/letsencrypt/live/app.example.com/fullchain.pem": tls[0],
-            "/etc/letsencrypt/live/app.example.com/privkey.pem": tls[1],
-            "unix:/run/totpgate/totpgate.sock": f"unix:{self.socket}",
+        # A setting may name the port, not known before: "allowed-redirect-host = app.example.com:{port}".
+        config.write_text(shipped_config(self.data, *(setting.format(port=self.port) for setting in settings)))
+        site = on_loopback(filled_in(ROOT / "nginx" / "auth-request.conf", {
             "/usr/local/share/totpgate/static/": f"{ROOT}/www/static/",
-            "/var/www/private/": f"{self.private}/",
-            "server 127.0.0.1:8081;": f"server 127.0.0.1:{upstream.port};",
-        })
+        }), "app.example.com", self.port, self.http_port, tls, self.socket, self.private, upstream.port)
         (self.run / "site.conf").write_text(site)
         # The site includes fastcgi_params from nginx's config directory, as in /etc/nginx.
         (self.run / "fastcgi_params").symlink_to("/etc/nginx/fastcgi_params")
-        (self.run / "nginx.conf").write_text(NGINX_MAIN.format(run=self.run, site=self.run / "site.conf"))
+        (self.run / "nginx.conf").write_text(NGINX_MAIN.format(user="root", run=self.run, site=self.run / "site.conf"))
         self.log = open(workdir / "totpgate.log", "w+")
         self.responder = self.nginx = None
         # The responder as deploy/totpgate.service starts it, then nginx.

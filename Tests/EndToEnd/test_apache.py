@@ -51,7 +51,7 @@ def test_the_complete_login_flow_through_mod_proxy_fcgi(make_apache):
     home = browser.get("/home")
     assert home.status_code == 200 and "Welcome, newbie" in home.text
     auth = browser.get("/auth")
-    assert auth.status_code == 200 and auth.headers["X-Auth-User"] == "newbie"
+    assert auth.status_code == 403 and "X-Auth-User" not in auth.headers  # for nginx's auth_request only
 
     assert browser.get("/logout").headers["Location"] == "/2fa/"
     assert browser.get("/home").headers["Location"] == "/2fa/"
@@ -70,3 +70,16 @@ def test_a_one_shot_login_through_mod_fcgid(make_apache):
     assert browser.login("alice", code=totp(SECRET)).headers["Location"] == "/2fa/home"
     assert "Welcome, alice" in browser.get("/home").text
     assert browser.get("/static/totpgate.css").status_code == 200
+
+
+@pytest.mark.parametrize("fcgid", [False, True], ids=["proxy_fcgi", "fcgid"])
+def test_auth_is_closed_to_visitors(make_apache, fcgid):
+    apache = make_apache(fcgid=fcgid)
+    apache.add_user("alice", secret=SECRET)
+    browser = apache.browser()
+    assert browser.login("alice", code=totp(SECRET)).headers["Location"] == "/2fa/home"
+    assert browser.get("/home").status_code == 200
+    for path in ["/2fa/auth", "/2fa/auth?rd=x", "/2fa//auth", "/2fa/%61uth", "/2fa/auth/"]:
+        response = apache.fetch("GET", path, browser)
+        assert response.status_code == 403, path
+        assert "X-Auth-User" not in response.headers

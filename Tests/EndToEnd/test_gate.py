@@ -93,7 +93,8 @@ def test_every_method_is_gated(gate, upstream, method):
     browser, _ = logged_in(gate)
     response = gate.fetch(method, "/app/upload", browser, data=body)
     assert response.status_code == 200
-    assert json.loads(response.text) == {"method": method, "path": "/app/upload", "body": len(body), "x-auth-user": ["alice"]}
+    assert json.loads(response.text) == {"method": method, "path": "/app/upload", "body": len(body), "x-auth-user": ["alice"],
+                                         "cookie": []}
 
 
 def test_the_renewed_cookie_reaches_the_browser(gate):
@@ -166,3 +167,77 @@ def test_cross_host_rd_only_for_allowed_hosts(make_gate):
     assert "Domain=example.com" in allowed.headers["Set-Cookie"]
     full = allowed.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
     assert gate.fetch("GET", "/private/secret.txt", headers=app, cookies={"totpgate": full}).status_code == 200
+
+
+def test_cross_host_login_on_a_non_default_port(make_gate):
+    # Debian's fastcgi_params sends HTTP_HOST as $host, without the port: the
+    # examples send $http_host, so an allowed host with a port is recognised.
+    gate = make_gate("cookie-domain = example.com", "allowed-redirect-host = app.example.com:{port}")
+    gate.add_user("alice", secret=SECRET)
+    app = {"Host": f"app.example.com:{gate.port}"}
+    protected = f"https://app.example.com:{gate.port}/private/secret.txt?a=1"
+    assert login_location(gate.fetch("GET", "/private/secret.txt?a=1", headers=app)) == ("/2fa/", protected)
+
+    # The login on the gate's own host (the cookie is for example.com, so it is passed by hand).
+    page = gate.fetch("GET", "/2fa/")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    anonymous = page.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    login = gate.fetch("POST", "/2fa/login", cookies={"totpgate": anonymous}, data={
+        "csrf": csrf, "username": "alice", "password": "correct horse battery", "code": totp(SECRET), "rd": protected})
+    assert login.status_code == 303 and login.headers["Location"] == protected
+    session = login.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    back = gate.fetch("GET", "/private/secret.txt?a=1", headers=app, cookies={"totpgate": session})
+    assert back.status_code == 200 and back.text == "the protected file\n"
+
+
+@pytest.mark.parametrize("sent, received", [
+    ("totpgate={session}", []),
+    ("totpgate={session}; theme=dark", ["theme=dark"]),
+    ("theme=dark; totpgate={session}", ["theme=dark"]),
+    ("a=1; totpgate={session}; b=2", ["a=1; b=2"]),
+    ("a=1;totpgate={session};b=2", ["a=1;b=2"]),
+    # Two of the name (one for the host, one for the parent domain).
+    ("totpgate={session}; a=1; totpgate={session}", ["a=1"]),
+    ("a=1; totpgate={session}; b=2; totpgate={session}", ["a=1; b=2"]),
+    # Names that only look alike are the app's own.
+    ("xtotpgate=1; totpgate={session}; totpgate_theme=2", ["xtotpgate=1; totpgate_theme=2"]),
+])
+def test_the_app_gets_every_cookie_but_the_session(gate, upstream, sent, received):
+    browser, _ = logged_in(gate)
+    response = gate.fetch("GET", "/app/", headers={"Cookie": sent.format(session=browser.cookie)})
+    assert response.status_code == 200
+    assert json.loads(response.text)["cookie"] == received
+
+
+def test_login_posts_are_limited_per_address(gate):
+    # A POST without its CSRF token is refused by totpgate at once (403), so
+    # only nginx's limit can answer 429: a burst of 20 after the first, then
+    # 10 a minute (one more at most while this runs).
+    statuses = [gate.fetch("POST", "/2fa/login", data={"username": "alice", "password": "x"}).status_code
+                for _ in range(30)]
+    assert statuses[:21] == [403] * 21
+    assert statuses[21:].count(429) >= 8, statuses
+    # Pages are never held back.
+    assert gate.fetch("GET", "/2fa/").status_code == 200
+    assert gate.fetch("GET", "/private/secret.txt").status_code == 302
+
+
+def test_every_https_answer_sends_hsts(gate):
+    browser, _ = logged_in(gate)
+    answers = [gate.fetch("GET", "/2fa/"), gate.fetch("GET", "/2fa/static/totpgate.css"),
+               gate.fetch("GET", "/private/secret.txt"), gate.fetch("GET", "/private/secret.txt", browser),
+               gate.fetch("GET", "/app/", browser), gate.fetch("GET", "/2fa/nope")]
+    assert [answer.status_code for answer in answers] == [200, 200, 302, 200, 200, 404]
+    for answer in answers:
+        assert answer.headers["Strict-Transport-Security"] == "max-age=63072000", answer.url
+    # Over plain HTTP it means nothing (browsers ignore it): only the redirect to HTTPS.
+    plain = requests.get(f"http://127.0.0.1:{gate.http_port}/", allow_redirects=False, timeout=10)
+    assert plain.status_code == 301 and "Strict-Transport-Security" not in plain.headers
+
+
+@pytest.mark.parametrize("path", ["/2fa/auth", "/2fa//auth", "/2fa/%61uth", "/2fa/auth?rd=x", "/2fa/auth/"])
+def test_auth_is_only_for_nginx_itself(gate, path):
+    browser, _ = logged_in(gate)
+    response = gate.fetch("GET", path, browser)
+    assert response.status_code == 404
+    assert "X-Auth-User" not in response.headers

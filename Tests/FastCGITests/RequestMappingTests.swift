@@ -119,6 +119,15 @@ struct RequestMappingTests {
         #expect(request.path == "/home")
         #expect(request.query == "x=1")
     }
+
+    /// The examples send `fastcgi_param HTTP_HOST` with the port after Debian's
+    /// `fastcgi_params`, whose HTTP_HOST is `$host`, without it: nginx sends both.
+    @Test func aRepeatedHeaderParameterCountsWithItsLastValue() {
+        let parameters = Self.nginxParameters(uri: "/auth") + [("HTTP_HOST", "app.example.com:8443")]
+        let request = RequestMapping(basePath: "").request(parameters: parameters, body: [])
+        #expect(request.headers.values("host") == ["app.example.com:8443"])
+        #expect(request.headers["cookie"] == "totpgate=abc")
+    }
 }
 
 struct ResponseEncodingTests {
