@@ -14,8 +14,9 @@ import Web
 /// - the request's path is below the mount point (`/…`) or empty (no route);
 ///   its mount point is the configured one, or else `SCRIPT_NAME` or nothing,
 ///   and a path links can start with (`/…`, not `//host` or `/\host`);
-/// - every `HTTP_*` parameter becomes one header with a lower-case,
-///   dash-separated name, and only those and the content type and length do;
+/// - the `HTTP_*` parameters become headers with lower-case, dash-separated
+///   names, one each, with the last value sent; only those and the content
+///   type and length do;
 /// - the original URI is `REQUEST_URI` (else the path), the query is
 ///   `QUERY_STRING` (else `REQUEST_URI`'s), the last of repeated parameters wins;
 /// - the declared body length is a number ≥ 0 or refused.
@@ -60,13 +61,17 @@ private func checkRequest(_ request: Request, _ parameters: [(name: String, valu
     require(request.basePath.isEmpty || isLocalPath(request.basePath),
             "\(origin) mounted at \(request.basePath.debugDescription), which links cannot start with")
 
-    let cgiHeaders = parameters.filter { $0.name.utf8.starts(with: "HTTP_".utf8) }
-    let bodyHeaders = [last("CONTENT_TYPE"), last("CONTENT_LENGTH")].filter { !($0 ?? "").isEmpty }
-    require(request.headers.fields.count == cgiHeaders.count + bodyHeaders.count, "\(origin) gave the headers \(request.headers.fields)")
-    for (field, parameter) in zip(request.headers.fields, cgiHeaders) {
-        require(field.value == parameter.value && !field.name.contains("_") && field.name == field.name.asciiLowercased(),
-                "\(parameter) became the header \(field)")
+    // Each header once, where its last parameter put it, with that one's value; then the body's.
+    var headers: [(name: String, value: String)] = []
+    for parameter in parameters where parameter.name.utf8.starts(with: "HTTP_".utf8) {
+        let name = headerName(parameter.name)
+        headers.removeAll { $0.name == name }
+        headers.append((name, parameter.value))
     }
+    for (name, value) in [("content-type", last("CONTENT_TYPE")), ("content-length", last("CONTENT_LENGTH"))] {
+        if let value, !value.isEmpty { headers.append((name, value)) }
+    }
+    require(request.headers == HTTPHeaders(headers), "\(origin) gave the headers \(request.headers.fields), not \(headers)")
 
     let requestURI = last("REQUEST_URI") ?? ""
     require(request.originalURI == (requestURI.isEmpty ? request.path : requestURI), "\(origin): original URI \(request.originalURI)")
@@ -81,9 +86,9 @@ private func isLocalPath(_ path: String) -> Bool {
     path.hasPrefix("/") && !path.hasPrefix("//") && path.utf8.allSatisfy { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "\\") }
 }
 
-extension String {
-    /// With ASCII upper-case letters made lower-case, and nothing else changed.
-    fileprivate func asciiLowercased() -> String {
-        String(decoding: utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
+/// The header a CGI parameter carries (RFC 3875 §4.1.18): `HTTP_USER_AGENT` is `user-agent`.
+private func headerName(_ parameter: String) -> String {
+    String(decoding: parameter.utf8.dropFirst(5).map { byte in
+        byte == UInt8(ascii: "_") ? UInt8(ascii: "-") : (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+    }, as: UTF8.self)
 }
