@@ -28,6 +28,7 @@ let package = Package(
         fuzzTarget("base32", [.product(name: "OTP", package: "totpgate")]),
         fuzzTarget("percent", [.product(name: "OTP", package: "totpgate")]),
         fuzzTarget("keyuri", [.product(name: "OTP", package: "totpgate"), .product(name: "Crypto", package: "totpgate")]),
+        fuzzTarget("returnaddress", [.product(name: "Web", package: "totpgate")]),
         fuzzTarget("fastcgi", [.product(name: "FastCGI", package: "totpgate"), .product(name: "Web", package: "totpgate")]),
     ],
     swiftLanguageModes: [.v6]

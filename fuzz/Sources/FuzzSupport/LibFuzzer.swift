@@ -3,12 +3,25 @@ import Glibc
 
 // The only file that touches libFuzzer: its C entry points and the input's pointer stay here.
 
-/// Runs libFuzzer with the command line's options (corpus directories,
-/// `-runs=`, …), calling `check` with each input it makes; exits with its status.
+/// A libFuzzer target: the `@main` type of a fuzz executable. Its `main`
+/// runs libFuzzer with the command line's options (corpus directories,
+/// `-runs=`, …) and calls `check` with each input libFuzzer makes.
 ///
-/// A fuzz target is an executable whose `main` calls this: SwiftPM gives
-/// every executable a `main` of its own, so libFuzzer's would never run.
-public func runFuzzer(_ check: @escaping ([UInt8]) -> Void) -> Never {
+/// (SwiftPM gives every executable a `main` of its own, so libFuzzer's, which
+/// `-sanitize=fuzzer` would bring, could never run.)
+public protocol FuzzTarget {
+    /// Checks one input; a property that does not hold stops the run (``require(_:_:line:)``).
+    static func check(_ bytes: [UInt8])
+}
+
+extension FuzzTarget {
+    public static func main() {
+        runFuzzer(check)
+    }
+}
+
+/// Runs libFuzzer, calling `check` with each input; exits with its status.
+private func runFuzzer(_ check: @escaping ([UInt8]) -> Void) -> Never {
     currentCheck = check
     var argc = CommandLine.argc
     var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv

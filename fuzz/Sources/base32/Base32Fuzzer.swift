@@ -13,11 +13,7 @@ import OTP
 ///   and hyphens change nothing: re-encoding gives the same symbols but for the
 ///   unused low bits of the last one.
 @main
-enum Base32Fuzzer {
-    static func main() {
-        runFuzzer(check)
-    }
-
+enum Base32Fuzzer: FuzzTarget {
     static func check(_ bytes: [UInt8]) {
         let encoded = Base32.encode(bytes)
         require(encoded.utf8.count == (bytes.count * 8 + 4) / 5, "encode(\(bytes)) has \(encoded.utf8.count) symbols")

@@ -9,11 +9,7 @@ import Web
 ///   it decodes to (no second spelling of a MAC or payload), and is refused
 ///   otherwise.
 @main
-enum Base64URLFuzzer {
-    static func main() {
-        runFuzzer(check)
-    }
-
+enum Base64URLFuzzer: FuzzTarget {
     static func check(_ bytes: [UInt8]) {
         let encoded = Base64URL.encode(bytes)
         require(encoded.utf8.count == (bytes.count * 4 + 2) / 3, "encode(\(bytes)) has \(encoded.utf8.count) symbols")

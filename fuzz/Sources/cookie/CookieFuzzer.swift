@@ -16,11 +16,7 @@ import Web
 /// each, quoted or padded with spaces, with junk between) read back as the
 /// first value of each name.
 @main
-enum CookieFuzzer {
-    static func main() {
-        runFuzzer(check)
-    }
-
+enum CookieFuzzer: FuzzTarget {
     static func check(_ bytes: [UInt8]) {
         checkRawHeader(String(decoding: bytes, as: UTF8.self))
         checkBuiltHeader(FuzzInput(bytes))

@@ -21,11 +21,7 @@ import Web
 ///   `QUERY_STRING` (else `REQUEST_URI`'s), the last of repeated parameters wins;
 /// - the declared body length is a number ≥ 0 or refused.
 @main
-enum FastCGIFuzzer {
-    static func main() {
-        runFuzzer(check)
-    }
-
+enum FastCGIFuzzer: FuzzTarget {
     static func check(_ bytes: [UInt8]) {
         var input = FuzzInput(bytes)
         let configured = input.pick(["", "/2fa", "/2fa/", "/a/b"])

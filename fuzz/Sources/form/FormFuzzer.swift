@@ -16,11 +16,7 @@ import Web
 /// encoded the way browsers do (`+` or `%20` for spaces, some characters as
 /// they are) read back as the first value of each name.
 @main
-enum FormFuzzer {
-    static func main() {
-        runFuzzer(check)
-    }
-
+enum FormFuzzer: FuzzTarget {
     static func check(_ bytes: [UInt8]) {
         checkRawBody(bytes)
         checkBuiltBody(FuzzInput(bytes))

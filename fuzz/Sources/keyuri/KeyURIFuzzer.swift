@@ -13,11 +13,7 @@ import OTP
 ///   URI-safe characters only (no space, `+` or raw Unicode for an app to
 ///   misread) and parses back to itself.
 @main
-enum KeyURIFuzzer {
-    static func main() {
-        runFuzzer(check)
-    }
-
+enum KeyURIFuzzer: FuzzTarget {
     static func check(_ bytes: [UInt8]) {
         checkParsed(String(decoding: bytes, as: UTF8.self))
         checkBuilt(FuzzInput(bytes))

@@ -13,11 +13,7 @@ import OTP
 /// - `encode` writes only unreserved characters, the ones allowed and `%XX`, and
 ///   decoding gives the text back, whatever the allowed set (without `%`).
 @main
-enum PercentFuzzer {
-    static func main() {
-        runFuzzer(check)
-    }
-
+enum PercentFuzzer: FuzzTarget {
     static func check(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         checkDecoding(text)

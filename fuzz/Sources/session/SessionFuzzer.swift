@@ -15,11 +15,7 @@ import Web
 ///   and return address; any times, however far out) decode to themselves
 ///   when within their lifetimes and consistent, and to nothing otherwise.
 @main
-enum SessionFuzzer {
-    static func main() {
-        runFuzzer(check)
-    }
-
+enum SessionFuzzer: FuzzTarget {
     static func check(_ bytes: [UInt8]) {
         checkRawValue(String(decoding: bytes, as: UTF8.self))
         checkSignedPayload(FuzzInput(bytes))
