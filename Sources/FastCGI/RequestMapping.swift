@@ -47,7 +47,8 @@ public struct RequestMapping: Sendable {
 
         let questionMark = requestURI.utf8.firstIndex(of: UInt8(ascii: "?"))
         let uriPath = questionMark.map { String(requestURI[..<$0]) } ?? requestURI
-        let uriQuery = questionMark.map { String(requestURI[requestURI.index(after: $0)...]) } ?? ""
+        // After the `?` byte, not the Character holding it: a combining mark after it belongs to the query.
+        let uriQuery = questionMark.map { String(Substring(requestURI.utf8[requestURI.utf8.index(after: $0)...])) } ?? ""
 
         var base = basePath
         var path: String

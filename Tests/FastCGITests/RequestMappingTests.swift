@@ -95,6 +95,15 @@ struct RequestMappingTests {
         #expect(parameter?.value == expected?.1)
     }
 
+    /// Found by fuzzing (fuzz/Corpus/fastcgi/combining-mark-after-question-mark):
+    /// the query began after the Character holding the `?`, so a combining mark
+    /// following it was dropped, turning `?\u{301}rd=` into `?rd=`.
+    @Test func aCombiningMarkAfterTheQuestionMarkStaysInTheQuery() {
+        let request = RequestMapping(basePath: "").request(parameters: [("REQUEST_URI", "/home?\u{301}rd=x")], body: [])
+        #expect(request.path == "/home")
+        #expect(request.query == "\u{301}rd=x")
+    }
+
     /// Found by fuzzing (fuzz/Corpus/fastcgi/script-name-no-local-path): any
     /// `SCRIPT_NAME` became the mount point, which starts every redirect and
     /// form action, so `//evil.example` sent them to another host.
