@@ -11,16 +11,11 @@ import Web
 @main
 enum Base64URLFuzzer: FuzzTarget {
     static func check(_ bytes: [UInt8]) {
-        let encoded = Base64URL.encode(bytes)
-        require(encoded.utf8.count == (bytes.count * 4 + 2) / 3, "encode(\(bytes)) has \(encoded.utf8.count) symbols")
-        require(encoded.utf8.allSatisfy(alphabet.contains), "encode(\(bytes)) = \(encoded)")
-        require(Base64URL.decode(encoded) == bytes, "\(encoded) does not decode to \(bytes)")
-
+        requireRoundTrip(bytes, encode: Base64URL.encode, decode: Base64URL.decode, symbols: { ($0 * 4 + 2) / 3 },
+                         alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
         let text = String(decoding: bytes, as: UTF8.self)
         if let decoded = Base64URL.decode(text) {
             require(Base64URL.encode(decoded) == text, "\(text.debugDescription) decodes to \(decoded), whose encoding differs")
         }
     }
 }
-
-private let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
