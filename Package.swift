@@ -25,21 +25,25 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        // Base32, base64url and percent-encoding: pure functions over bytes, shared by OTP and Web.
+        .target(name: "Encoding"),
+        // System calls through one errno funnel (IOError), the read/write-all loops, and the clock.
+        .target(name: "SystemIO"),
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
-        .target(name: "OTP", dependencies: ["Crypto"]),
-        .target(name: "QRImage", dependencies: ["CQREncode", "CPNG"]),
-        .target(name: "Accounts", dependencies: ["Crypto", "OTP", "CSQLite"]),
+        .target(name: "OTP", dependencies: ["Crypto", "Encoding"]),
+        .target(name: "QRImage", dependencies: ["CQREncode", "CPNG", "SystemIO"]),
+        .target(name: "Accounts", dependencies: ["Crypto", "Encoding", "OTP", "SystemIO", "CSQLite"]),
         .target(
             name: "Web",
-            dependencies: ["Crypto", "OTP", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["Crypto", "Encoding", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(
             name: "FastCGI",
-            dependencies: ["CFastCGI", "Web", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CFastCGI", "SystemIO", "Web", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "App",
-            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "OTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "Encoding", "OTP", "SystemIO", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedTemplates"]
         ),
 
@@ -50,28 +54,31 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "Accounts", "OTP", "QRImage", "App", "FastCGI",
+                "Accounts", "Encoding", "OTP", "QRImage", "App", "FastCGI", "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         // Micro-benchmarks run by `make bench`; not part of the product.
-        .executableTarget(name: "Microbench", dependencies: ["OTP", "QRImage"], path: "bench/Microbench"),
+        .executableTarget(name: "Microbench", dependencies: ["Encoding", "OTP", "QRImage"], path: "bench/Microbench"),
         // Renders under valgrind for bench/leak-check-qr; not part of the product.
         .executableTarget(name: "QRLeakCheck", dependencies: ["QRImage"], path: "bench/QRLeakCheck"),
 
-        // Running programs (totpgate, oathtool, zbarimg) from tests; shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // What the test targets share: running programs (totpgate, oathtool, zbarimg), a clock moved by hand, temporary directories.
+        .target(name: "TestSupport", dependencies: ["SystemIO"], path: "Tests/TestSupport"),
 
+        .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "OTPTests", dependencies: ["OTP"]),
+        .testTarget(name: "OTPTests", dependencies: ["OTP", "Encoding"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
-        .testTarget(name: "WebTests", dependencies: ["Web"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Encoding"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "OTP", "Crypto"]),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "OTP"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "OTP", "QRImage", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "Encoding", "OTP", "Crypto", "TestSupport"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "Encoding", "OTP", "SystemIO", "TestSupport"]),
+        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Encoding", "OTP", "QRImage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Crypto
+import Encoding
 import OTP
 
 /// The settings of ``AccountService``.
@@ -299,18 +300,25 @@ public struct AccountService {
 
     /// Every user with their state at `now`, by name.
     public func listUsers(now: Int64) throws -> [UserSummary] {
-        try store.allUsers().map { user in
-            let secondFactor: UserSummary.SecondFactor =
-                if let enrolledAt = user.enrolledAt, user.isEnrolled { .enrolled(since: enrolledAt) }
-                else if user.sealedPendingSecret != nil { .pending }
-                else { .none }
-            return UserSummary(
-                name: user.name, secondFactor: secondFactor,
-                admission: configuration.throttle.admission(user.throttle, now: now),
-                failures: user.throttle.failures,
-                unusedRecoveryCodes: try store.unusedRecoveryCodeCount(userID: user.id),
-                createdAt: user.createdAt)
-        }
+        try store.allUsers().map { try summary(of: $0, now: now) }
+    }
+
+    /// The user's state at `now` (what their home page shows); nil when the user no longer exists.
+    public func summary(userID: Int64, now: Int64) throws -> UserSummary? {
+        try store.user(id: userID).map { try summary(of: $0, now: now) }
+    }
+
+    private func summary(of user: UserRecord, now: Int64) throws -> UserSummary {
+        let secondFactor: UserSummary.SecondFactor =
+            if let enrolledAt = user.enrolledAt, user.isEnrolled { .enrolled(since: enrolledAt) }
+            else if user.sealedPendingSecret != nil { .pending }
+            else { .none }
+        return UserSummary(
+            name: user.name, secondFactor: secondFactor,
+            admission: configuration.throttle.admission(user.throttle, now: now),
+            failures: user.throttle.failures,
+            unusedRecoveryCodes: try store.unusedRecoveryCodeCount(userID: user.id),
+            createdAt: user.createdAt)
     }
 
     // MARK: Parts

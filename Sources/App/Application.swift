@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Logging
+import SystemIO
 import Web
 
 /// totpgate's web application: settings, keys and templates loaded once at
@@ -11,17 +12,23 @@ public final class Application: Sendable {
     private let dataDirectory: DataDirectory
     private let hasher: PasswordHasher
     private let unknownNames: UnknownNameThrottle
-    private let clock: @Sendable () -> Int64
+    private let clock: any TimeSource
     private let logger: Logger
 
     /// Loads (creating on first use) the data directory, keys and database, and parses the templates.
-    public init(settings: Settings, logger: Logger, clock: @escaping @Sendable () -> Int64 = Application.systemClock) throws {
+    public convenience init(settings: Settings, logger: Logger, clock: any TimeSource = SystemClock()) throws {
+        try self.init(settings: settings, logger: logger, clock: clock,
+                      hashingPool: HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes))
+    }
+
+    /// An application hashing passwords on `hashingPool`, which tests share.
+    init(settings: Settings, logger: Logger, clock: any TimeSource, hashingPool: HashingPool) throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
         dataDirectory = try DataDirectory(path: settings.dataDirectory)
         var hasher = try PasswordHasher(parameters: settings.passwordHashing)
-        hasher.executor = HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes)
+        hasher.executor = hashingPool
         self.hasher = hasher
         unknownNames = try UnknownNameThrottle()
         let keys = try SigningKeyFile(dataDirectory: dataDirectory).load()
@@ -30,16 +37,19 @@ public final class Application: Sendable {
         for name in Self.requiredTemplates where !templates.contains(name) { throw TemplateError.missing(name) }
 
         let pages = Pages(templates: templates, settings: settings)
-        let handlers = Handlers(
-            pages: pages,
-            cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
-            revocations: SessionRevocations(),
-            enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep)),
-            settings: settings)
-        var router = Router<RequestContext>(securityHeaders: SecurityHeaders(formTargets: settings.allowedRedirectHosts)) {
-            error, request in pages.error(error, for: request)
+        let revocations = SessionRevocations(clock: clock)
+        var router = Router<RequestContext>(errorPage: pages.error) { error, request in
+            logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
         }
-        handlers.register(on: &router)
+        router.add(SecurityHeaders(formTargets: settings.allowedRedirectHosts))
+        router.add(SessionMiddleware(
+            cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
+            revocations: revocations))
+        Handlers(
+            pages: pages, revocations: revocations,
+            enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep), clock: clock),
+            settings: settings
+        ).register(on: &router)
         self.router = router
         // Opens the database once now, so a broken store stops the start rather than the first request.
         _ = try makeAccountService()
@@ -52,9 +62,6 @@ public final class Application: Sendable {
 
     /// Templates every deployment must provide (a `--www` override included).
     static let requiredTemplates = ["header", "footer", "login", "code", "enroll", "recovery", "home", "error"]
-
-    /// Seconds since the Unix epoch, from the system clock.
-    public static let systemClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     /// A worker for one thread, with its own database connection.
     public func makeWorker() throws -> Worker {
@@ -69,34 +76,30 @@ public final class Application: Sendable {
         return accounts
     }
 
-    /// One thread's request handler: the shared router plus the thread's store connection.
-    public struct Worker: RequestHandler {
+    /// One thread's responder: the shared router plus the thread's store connection.
+    public struct Worker: HTTPResponder {
         let application: Application
         let accounts: AccountService
 
         public func respond(to request: Request) -> Response {
+            var context = makeContext(for: request)
+            return application.router.respond(to: request, context: &context)
+        }
+
+        public func respond(to error: HTTPError, for request: Request) -> Response {
+            var context = makeContext(for: request)
+            return application.router.respond(to: error, for: request, context: &context)
+        }
+
+        /// The context of `request`: its time, and the accounts auditing with its client.
+        private func makeContext(for request: Request) -> RequestContext {
             var accounts = accounts
             let logger = application.logger
             accounts.audit = { event in
                 // One line per security event, for people and for fail2ban (README).
                 logger.notice("audit \(event) client=\(request.clientAddress.isEmpty ? "-" : request.clientAddress)")
             }
-            let context = RequestContext(now: application.clock(), accounts: accounts)
-            return application.router.respond(to: request, context: context) { error in
-                logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
-            }
-        }
-
-        public func respond(to error: HTTPError, for request: Request) -> Response {
-            application.router.respond(to: error, for: request)
+            return RequestContext(now: application.clock.now, accounts: accounts)
         }
     }
-}
-
-/// What a handler gets besides the request.
-struct RequestContext {
-    /// The time of the request, Unix seconds.
-    let now: Int64
-    /// The accounts, over this worker's store connection, auditing with this request's client.
-    let accounts: AccountService
 }

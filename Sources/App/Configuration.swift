@@ -1,9 +1,9 @@
 import Foundation
 
 /// What `totpgate serve` runs with: the application's settings and where it
-/// listens. Every key has one name, used alike in a config file
-/// (`threads = 16`) and as a flag (`--threads 16`), and is checked the same
-/// way wherever it comes from; flags are applied after the file, so they win.
+/// listens. Every key (``keys``) has one name, used alike in a config file
+/// (`threads = 16`) and as an option (`--threads 16`), and is checked the same
+/// way wherever it comes from; options are applied after the file, so they win.
 public struct Configuration: Sendable {
     public var settings = Settings()
     /// A unix socket to create. With neither this nor ``listen``, the
@@ -33,9 +33,44 @@ public struct Configuration: Sendable {
         }
     }
 
+    // Checks across keys, all here.
+
     /// Checks what no single key can: a unix socket and a TCP address at once.
     public func validate() throws(ConfigurationError) {
         if socket != nil, listen != nil { throw .conflict("socket and listen are both set; use one of them") }
+    }
+
+    /// The keys naming where to listen: an option for either replaces the file's endpoint of either kind.
+    static let endpointKeys: Set<String> = ["socket", "listen"]
+
+    /// Applies command-line options over what is set (the defaults and the
+    /// config file): `--key value` or `--key=value` for any key. An option
+    /// replaces the file's value; for a repeatable key, the file's whole list.
+    public mutating func apply(options arguments: [String]) throws(ConfigurationError) {
+        var assignments: [(key: Key, value: String)] = []
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            guard argument.hasPrefix("--"), let key = Self.key(named: String(argument.dropFirst(2).prefix { $0 != "=" })) else {
+                throw .unknownOption(argument)
+            }
+            if let equals = argument.firstIndex(of: "=") {
+                assignments.append((key, String(argument[argument.index(after: equals)...])))
+            } else if let value = remaining.popFirst() {
+                assignments.append((key, value))
+            } else {
+                throw .missingValue(option: argument)
+            }
+        }
+        var replaced = Set(assignments.map(\.key.name))
+        if !replaced.isDisjoint(with: Self.endpointKeys) { replaced.formUnion(Self.endpointKeys) }
+        for key in Self.keys where replaced.contains(key.name) { key.reset(&self) }
+        for (key, value) in assignments {
+            do {
+                try key.apply(&self, value)
+            } catch {
+                throw .invalidOption(option: "--" + key.name, value: value, reason: error.reason)
+            }
+        }
     }
 
     /// Applies the lines of a config file, `path` naming it in errors.
@@ -81,6 +116,9 @@ public struct Configuration: Sendable {
 public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     case unknownKey(String)
     case invalidValue(key: String, value: String, reason: String)
+    case unknownOption(String)
+    case missingValue(option: String)
+    case invalidOption(option: String, value: String, reason: String)
     case malformedLine
     case repeatedKey(String, firstLine: Int)
     case conflict(String)
@@ -92,6 +130,9 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unknownKey(let key): "unknown key \"\(key)\" (README: Configuration lists the keys)"
         case .invalidValue(let key, let value, let reason): "\(key) = \(value): \(reason)"
+        case .unknownOption(let option): "unknown option \(option) (`totpgate serve --help` lists them)"
+        case .missingValue(let option): "\(option) needs a value"
+        case .invalidOption(let option, let value, let reason): "\(option) \(value): \(reason)"
         case .malformedLine: "expected a line \"key = value\""
         case .repeatedKey(let key, let first): "\(key) is already set on line \(first)"
         case .conflict(let message): message

@@ -1,44 +1,38 @@
 import Accounts
-import OTP
+import Encoding
 import Web
 
 /// `/logout` and `/auth`: ending a session, and checking one for nginx.
 extension Handlers {
-    /// `GET` or `POST /logout`: ends the session for real (a copy of the
-    /// cookie stops working), clears the cookie and goes to the start.
-    func logout(_ request: Request, _ context: RequestContext, form: FormFields?) throws -> Response {
+    /// `GET` or `POST /logout` (a POST carries the CSRF token): ends the
+    /// session for real (a copy of the cookie stops working), clears the
+    /// cookie and goes to the start.
+    func logout(_ request: Request, _ context: inout RequestContext) throws -> Response {
         // HEAD is answered like GET but must change nothing (link checkers, prefetchers).
         guard request.method != .head else { return .redirect(to: request.url("/")) }
-        let session = try session(of: request, context)
-        if let form { try CSRF.verify(form, session: session) }
-        if let session, let user = AuthenticatedUser(session) {
+        if request.method == .post { _ = try verifiedForm(request, context) }
+        if let session = context.session, let user = session.user(at: session.stage) {
             let expiresAt = session.issuedAt + settings.lifetimes.absoluteLimit(for: session.stage)
             try context.accounts.logout(user, sessionID: session.id, expiresAt: expiresAt, now: context.now)
             revocations.recordLogout(session.id)
         }
-        var response = Response.redirect(to: request.url("/"))
-        cookie.clear(in: &response, for: request)
-        return response
+        return signedOut(request, &context)
     }
 
     /// `/auth`, for nginx `auth_request`: 200 with `X-Auth-User` for a fully
     /// logged-in session, 401 otherwise; never a body. Any method gets the same
-    /// answer, since the subrequest keeps the guarded request's method.
-    /// Renews an idle-expiring cookie through `Set-Cookie`; a 401 names in
-    /// `X-Auth-Return-To` where the login should lead back to.
-    func auth(_ request: Request, _ context: RequestContext) throws -> Response {
-        guard let session = try session(of: request, context, at: .full) else {
+    /// answer, since the subrequest keeps the guarded request's method. A 401
+    /// names in `X-Auth-Return-To` where the login should lead back to; a 200
+    /// renews an idle-expiring cookie (``SessionMiddleware``).
+    func auth(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        guard let session = context.session(at: .full) else {
             var response = Response(status: .unauthorized)
             if let returnTo = guardedAddress(of: request) {
                 response.headers.add("X-Auth-Return-To", PercentEncoding.encode(returnTo))
             }
             return response
         }
-        var response = Response(status: .ok, headers: ["X-Auth-User": session.username])
-        if cookie.codec.needsRenewal(session, now: context.now) {
-            try cookie.store(session, in: &response, for: request, now: context.now)
-        }
-        return response
+        return Response(status: .ok, headers: ["X-Auth-User": session.username])
     }
 
     /// The URL of the request `auth_request` guards (its `REQUEST_URI`, which

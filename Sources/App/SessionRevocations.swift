@@ -1,5 +1,6 @@
 import Accounts
 import Synchronization
+import SystemIO
 import Web
 
 /// Whether signed sessions are still current: the user still exists, their
@@ -22,11 +23,17 @@ final class SessionRevocations: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    private let clock: any TimeSource
+
+    /// An empty cache, timing its answers by `clock`'s monotonic instants.
+    init(clock: any TimeSource) {
+        self.clock = clock
+    }
 
     /// Whether `session` (of a user) is still current, asking `accounts` when the cache has no fresh answer.
     func isCurrent(_ session: Session, accounts: AccountService) throws -> Bool {
         guard let userID = session.userID else { return true }  // anonymous: nothing to revoke
-        let asked = ContinuousClock.now
+        let asked = clock.instant
         if let cached = entries.withLock({ $0[session.id] }), asked - cached.fetchedAt < Self.timeToLive {
             return cached.isCurrent
         }
@@ -39,7 +46,7 @@ final class SessionRevocations: Sendable {
     /// Records that this process just logged a session out, so it counts at once
     /// here, even against a check that read the store before the logout.
     func recordLogout(_ sessionID: String) {
-        store(Entry(isCurrent: false, fetchedAt: .now), for: sessionID)
+        store(Entry(isCurrent: false, fetchedAt: clock.instant), for: sessionID)
     }
 
     /// Keeps `entry` unless a newer answer (a logout recorded meanwhile) is there already.
@@ -47,7 +54,7 @@ final class SessionRevocations: Sendable {
         entries.withLock { entries in
             if let existing = entries[sessionID], existing.fetchedAt > entry.fetchedAt { return }
             if entries.count >= Self.capacity {
-                let now = ContinuousClock.now
+                let now = clock.instant
                 entries = entries.filter { now - $0.value.fetchedAt < Self.timeToLive }
                 if entries.count >= Self.capacity { entries.removeAll() }
             }

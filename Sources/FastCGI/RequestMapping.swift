@@ -15,9 +15,7 @@ public struct RequestMapping: Sendable {
     public let basePath: String
 
     public init(basePath: String) {
-        var base = basePath
-        while base.hasSuffix("/") { base.removeLast() }
-        self.basePath = base
+        self.basePath = Request.mountPoint(basePath)
     }
 
     /// The request these parameters describe, with `body` already read.

@@ -23,12 +23,9 @@ public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The FastCGI responder: N threads, each an accept loop turning FastCGI
-/// requests into `Request`s for its own handler and writing back the
+/// requests into `Request`s for its own application responder and writing back the
 /// `Response`. Nothing outside this target knows about FastCGI.
 public final class Responder: Sendable {
-    /// What one worker thread calls for each request.
-    public typealias Handler = any RequestHandler
-
     /// The largest request body read; a longer one is answered 413 unread.
     public static let maximumBodySize = 16 * 1024
 
@@ -61,9 +58,9 @@ public final class Responder: Sendable {
     /// Serves until SIGTERM, SIGINT or SIGHUP; then stops accepting, lets every
     /// request in flight finish, removes the socket file and returns.
     ///
-    /// `makeHandler` runs once on each worker thread (with the thread's index),
-    /// so each thread owns what its handler holds, such as a database connection.
-    public func run(makeHandler: @escaping @Sendable (Int) throws -> Handler) throws {
+    /// `makeResponder` runs once on each worker thread (with the thread's index),
+    /// so each thread owns what its responder holds, such as a database connection.
+    public func run(makeResponder: @escaping @Sendable (Int) throws -> any HTTPResponder) throws {
         System.blockTerminationSignals()
         let group = DispatchGroup()
         let startFailure = FirstError()
@@ -72,7 +69,7 @@ public final class Responder: Sendable {
             let thread = Thread { [self] in
                 defer { group.leave() }
                 do {
-                    try serve(handler: makeHandler(index))
+                    try serve(responder: makeResponder(index))
                 } catch {
                     startFailure.record(error)
                     System.terminateSelf()
@@ -92,10 +89,10 @@ public final class Responder: Sendable {
         if let error = startFailure.error { throw error }
     }
 
-    private func serve(handler: Handler) throws {
+    private func serve(responder: any HTTPResponder) throws {
         let connection = try FastCGIConnection(listenDescriptor: listenDescriptor)
         while connection.accept() {
-            let response = respond(connection: connection, handler: handler)
+            let response = respond(connection: connection, responder: responder)
             if !connection.write(ResponseEncoding.encode(response)) {
                 logger.debug("the web server closed the connection before the response was written")
             }
@@ -103,21 +100,21 @@ public final class Responder: Sendable {
         }
     }
 
-    private func respond(connection: FastCGIConnection, handler: Handler) -> Response {
+    private func respond(connection: FastCGIConnection, responder: any HTTPResponder) -> Response {
         let parameters = connection.parameters()
         guard let length = RequestMapping.declaredBodyLength(in: parameters) else {
-            return errorResponse(.badRequest, parameters: parameters, handler: handler)
+            return errorResponse(.badRequest, parameters: parameters, responder: responder)
         }
         guard length <= Self.maximumBodySize else {
-            return errorResponse(.contentTooLarge, parameters: parameters, handler: handler)
+            return errorResponse(.contentTooLarge, parameters: parameters, responder: responder)
         }
         let body = connection.readBody(limit: length)
-        return handler.respond(to: mapping.request(parameters: parameters, body: body))
+        return responder.respond(to: mapping.request(parameters: parameters, body: body))
     }
 
     /// Lets the application draw the error page for a request refused before routing.
-    private func errorResponse(_ status: HTTPStatus, parameters: [(name: String, value: String)], handler: Handler) -> Response {
-        handler.respond(to: HTTPError(status), for: mapping.request(parameters: parameters, body: []))
+    private func errorResponse(_ status: HTTPStatus, parameters: [(name: String, value: String)], responder: any HTTPResponder) -> Response {
+        responder.respond(to: HTTPError(status), for: mapping.request(parameters: parameters, body: []))
     }
 }
 

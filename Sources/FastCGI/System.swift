@@ -1,69 +1,66 @@
 import Glibc
+import SystemIO
 
 // The only file of this target that calls the C library directly: socket
 // addresses, group lookups and signal sets stay here.
 
 enum System {
-    /// The `errno` text of the last failed call.
-    static func lastError() -> String {
-        String(cString: strerror(errno))
-    }
-
     /// A listening unix socket at `path` with permissions `mode` (and group
     /// `group`, so web server workers in it can connect).
     ///
     /// A stale socket file left by a crashed responder is replaced; a socket a
     /// live responder still answers on, or any other kind of file, is refused.
-    static func listenUnix(path: String, mode: UInt32, group: String?, backlog: Int32) throws(FastCGIError) -> Int32 {
+    static func listenUnix(path: String, mode: UInt32, group: String?, backlog: Int32) throws -> Int32 {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.utf8.count < capacity else { throw .socket("socket path is longer than \(capacity - 1) bytes: \(path)") }
+        guard path.utf8.count < capacity else { throw FastCGIError.socket("socket path is longer than \(capacity - 1) bytes: \(path)") }
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
             buffer.copyBytes(from: path.utf8)
         }
         let length = socklen_t(MemoryLayout<sockaddr_un>.size)
 
         var status = stat()
-        if lstat(path, &status) == 0 {
-            guard status.st_mode & S_IFMT == S_IFSOCK else { throw .socket("\(path) exists and is not a socket; not replacing it") }
-            let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        do {
+            try systemCall("lstat \(path)") { lstat(path, &status) }
+            guard status.st_mode & S_IFMT == S_IFSOCK else { throw FastCGIError.socket("\(path) exists and is not a socket; not replacing it") }
+            // A probe: a refused connection is the answer, not a failure.
+            let probe = try systemCall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0) }
             let live = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, length) == 0 }
             }
             close(probe)
-            guard !live else { throw .socket("another responder is listening on \(path)") }
+            guard !live else { throw FastCGIError.socket("another responder is listening on \(path)") }
             unlink(path)
+        } catch let error as IOError where error.errnoCode == ENOENT {
+            // No file there: nothing to replace.
         }
 
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw .socket("socket: \(lastError())") }
-        // Bind with no permissions at all, then open up to `mode`: never briefly wider.
-        let previousMask = umask(0o777)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        umask(previousMask)
-        guard bound == 0 else {
-            let reason = lastError()
+        let descriptor = try systemCall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0) }
+        do {
+            // Bind with no permissions at all, then open up to `mode`: never briefly wider.
+            let previousMask = umask(0o777)
+            defer { umask(previousMask) }
+            try systemCall("cannot bind \(path)") {
+                withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+                }
+            }
+        } catch {
             close(descriptor)
-            throw .socket("cannot bind \(path): \(reason)")
+            throw error
         }
         do {
             if let group {
                 guard let entry = getgrnam(group) else { throw FastCGIError.socket("unknown group \(group)") }
-                guard chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
-                    throw FastCGIError.socket("cannot give \(path) to group \(group): \(lastError())")
-                }
+                try systemCall("cannot give \(path) to group \(group)") { chown(path, uid_t.max, entry.pointee.gr_gid) }
             }
-            guard chmod(path, mode_t(mode)) == 0 else { throw FastCGIError.socket("cannot chmod \(path): \(lastError())") }
-            guard listen(descriptor, backlog) == 0 else { throw FastCGIError.socket("cannot listen on \(path): \(lastError())") }
-        } catch let error as FastCGIError {
+            try systemCall("cannot chmod \(path)") { chmod(path, mode_t(mode)) }
+            try systemCall("cannot listen on \(path)") { listen(descriptor, backlog) }
+        } catch {
             close(descriptor)
             unlink(path)
             throw error
-        } catch {
-            fatalError("only FastCGIError is thrown above")
         }
         return descriptor
     }

@@ -25,7 +25,7 @@ struct DataDirectoryOptions: ParsableArguments {
         configuration.settings.dataDirectory =
             ProcessInfo.processInfo.environment[DataDirectory.environmentVariable] ?? DataDirectory.defaultPath
         if let configFile { try configuration.load(configFile: configFile) }
-        try configuration.setFlag("data-dir", to: path)
+        try configuration.applyCommandLine(path.map { ["--data-dir", $0] } ?? [])
         return configuration
     }
 
@@ -41,14 +41,13 @@ struct DataDirectoryOptions: ParsableArguments {
 }
 
 extension Configuration {
-    /// Sets `key` from the flag of the same name when it was given; a refused
-    /// value reads as the flag, e.g. `--threads 0: must be …`.
-    mutating func setFlag(_ key: String, to value: (any CustomStringConvertible)?) throws {
-        guard let value else { return }
+    /// Applies options from the command line over the file's settings; a
+    /// refused one is a usage error that names it, e.g. `--threads 0: must be …`.
+    mutating func applyCommandLine(_ arguments: [String]) throws {
         do {
-            try set(key, to: value.description)
-        } catch .invalidValue(_, _, let reason) {
-            throw ValidationError("--\(key) \(value): \(reason)")
+            try apply(options: arguments)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 }

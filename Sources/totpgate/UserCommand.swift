@@ -1,7 +1,9 @@
 import Accounts
 import ArgumentParser
+import Encoding
 import Foundation
 import OTP
+import SystemIO
 
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,7 +63,7 @@ extension UserCommand {
         func run() throws {
             let password = passwordStdin ? readPasswordFromStandardInput() : try PasswordRules.generate()
             let recoveryCodes = try user.accountService().addUser(
-                name: user.name, password: password, totpSecret: try totpSecret.map(Base32.decode), now: unixNow())
+                name: user.name, password: password, totpSecret: try totpSecret.map(Base32.decode), now: SystemClock().now)
             print("user \(user.name) added")
             if !passwordStdin { print("password: \(password)") }
             if totpSecret == nil {
@@ -79,8 +81,7 @@ extension UserCommand {
         @OptionGroup var dataDirectory: DataDirectoryOptions
 
         func run() throws {
-            let now = unixNow()
-            let users = try dataDirectory.accountService().listUsers(now: now)
+            let users = try dataDirectory.accountService().listUsers(now: SystemClock().now)
             guard !users.isEmpty else {
                 print("no users")
                 return

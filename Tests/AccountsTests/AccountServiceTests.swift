@@ -1,6 +1,6 @@
 import Crypto
+import Encoding
 import Foundation
-import OTP
 import Testing
 @testable import Accounts
 
@@ -417,6 +417,13 @@ struct AccountServiceTests {
             UserSummary(name: "carol", secondFactor: .none, admission: .throttled(retryAfter: 20), failures: 5,
                         unusedRecoveryCodes: 0, createdAt: t),
         ])
+    }
+
+    @Test func summarisesOneUserLikeTheList() throws {
+        let (alice, _) = try fixture.addUser("alice")
+        #expect(try service.summary(userID: alice, now: t + 10) == service.listUsers(now: t + 10).first)
+        try service.deleteUser(named: "alice")
+        #expect(try service.summary(userID: alice, now: t + 10) == nil)
     }
 
     // MARK: Secrets at rest and in the log

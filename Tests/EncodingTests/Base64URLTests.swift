@@ -1,5 +1,5 @@
 import Testing
-@testable import Web
+@testable import Encoding
 
 struct Base64URLTests {
     /// RFC 4648 §10 vectors without padding, in the URL alphabet.

@@ -21,7 +21,7 @@ public enum Base32 {
         }
     }
 
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+    @usableFromInline static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
     /// Maps an ASCII byte to its 5-bit value; 0xFF for bytes outside the alphabet.
     private static let values: [UInt8] = {
@@ -34,6 +34,7 @@ public enum Base32 {
     }()
 
     /// Encodes `bytes` in upper case without `=` padding, as authenticator apps expect.
+    @inlinable
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count * 8 + 4) / 5)

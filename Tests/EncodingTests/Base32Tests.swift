@@ -1,5 +1,5 @@
 import Testing
-@testable import OTP
+@testable import Encoding
 
 struct Base32Tests {
     /// RFC 4648 §10.

@@ -1,5 +1,5 @@
 /// What a transport drives: one worker's answers to requests.
-public protocol RequestHandler {
+public protocol HTTPResponder {
     /// The response to `request`; never throws, never crashes.
     func respond(to request: Request) -> Response
     /// The page for a request the transport refused before reading it (413, 400).

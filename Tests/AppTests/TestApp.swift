@@ -1,50 +1,42 @@
 import Accounts
 import Crypto
+import Encoding
 import Foundation
 import Logging
 import OTP
 import Synchronization
+import TestSupport
 import Web
 @testable import App
-
-/// A temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "totpgate-test-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// A clock the test moves by hand.
-final class TestClock: Sendable {
-    private let time = Mutex<Int64>(1_800_000_000)
-    var now: Int64 { time.withLock { $0 } }
-    func advance(_ seconds: Int64) { time.withLock { $0 += seconds } }
-}
 
 /// An application over a fresh data directory, with a hand-moved clock and cheap scrypt.
 struct TestApp {
     static let secret = Array("12345678901234567890".utf8)  // 160 bits
-    let directory = TemporaryDirectory()
-    let clock = TestClock()
+    let directory: TemporaryDirectory
+    let clock = ManualClock()
     let application: Application
     let worker: Application.Worker
 
-    init(configure: (inout Settings) -> Void = { _ in }) throws {
+    init(hashingPool: HashingPool = TestApp.hashingPool, configure: (inout Settings) -> Void = { _ in }) throws {
+        directory = try TemporaryDirectory()
         var settings = Settings()
         settings.dataDirectory = directory.path + "/data"
         settings.passwordHashing = try Scrypt(n: 16, r: 1, p: 1)
         configure(&settings)
-        let clock = clock
-        application = try Application(settings: settings, logger: Logger(label: "test"), clock: { clock.now })
+        application = try Application(settings: settings, logger: Logger(label: "test"), clock: clock,
+                                      hashingPool: hashingPool)
         worker = try application.makeWorker()
     }
 
+    /// One pool for every test app, with room for all their logins at once.
+    static let hashingPool = HashingPool(slots: 1, waiting: 1000)
+
     var now: Int64 { clock.now }
+
+    /// Moves the clock past the time a worker trusts its cached answer on whether a session was ended.
+    func outliveTheSessionCache() {
+        clock.advance(SessionRevocations.timeToLive.components.seconds)
+    }
 
     /// The accounts, over a connection of their own (as the CLI would have).
     func accounts() throws -> AccountService {

@@ -1,5 +1,5 @@
 import Testing
-@testable import OTP
+@testable import Encoding
 
 struct PercentEncodingTests {
     @Test(arguments: [
