@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "totpgate", targets: ["totpgate"]),
         // The decoders of untrusted input, for the libFuzzer targets in fuzz/Package.swift.
+        .library(name: "Encoding", targets: ["Encoding"]),
         .library(name: "Web", targets: ["Web"]),
         .library(name: "Crypto", targets: ["Crypto"]),
         .library(name: "OTP", targets: ["OTP"]),

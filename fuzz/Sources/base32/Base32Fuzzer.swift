@@ -1,5 +1,5 @@
+import Encoding
 import FuzzSupport
-import OTP
 
 /// `Base32`, which reads TOTP secrets from `--totp-secret`, `code --secret`
 /// and Key URIs.

@@ -1,5 +1,5 @@
+import Encoding
 import FuzzSupport
-import Web
 
 /// `Base64URL`, which reads the payload and MAC parts of session cookies.
 ///

@@ -1,5 +1,5 @@
+import Encoding
 import FuzzSupport
-import OTP
 import Web
 
 /// `FormFields` as `Request.form()` reaches it: login, code and enrolment

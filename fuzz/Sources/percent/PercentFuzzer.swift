@@ -1,6 +1,6 @@
 import Foundation
+import Encoding
 import FuzzSupport
-import OTP
 
 /// `PercentEncoding`, which decodes form bodies, query strings, Key URIs and
 /// the text fields of session cookies.
