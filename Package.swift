@@ -25,6 +25,9 @@ let package = Package(
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Linux system calls Swift's Glibc module leaves out (epoll, eventfd, signalfd, prctl, memfd).
+        .systemLibrary(name: "CLinux"),
 
         // Base32, base64url and percent-encoding: pure functions over bytes, shared by OTP and Web.
         .target(name: "Encoding"),
@@ -33,18 +36,34 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["Crypto", "Encoding"]),
         .target(name: "QRImage", dependencies: ["CQREncode", "CPNG", "SystemIO"]),
-        .target(name: "Accounts", dependencies: ["Crypto", "Encoding", "OTP", "SystemIO", "CSQLite"]),
+        .target(name: "Accounts", dependencies: ["Crypto", "Encoding", "OTP", "SystemIO"]),
+        // One target per store behind Accounts' UserStore, and the factory that turns a store URL into one.
+        // What the SQL stores share: parameter values, rows, and the records they make.
+        .target(name: "SQLRecords", dependencies: ["Accounts"]),
+        .target(name: "SQLiteStore", dependencies: ["Accounts", "SQLRecords", "CSQLite"]),
+        .target(name: "PostgreSQLStore", dependencies: ["Accounts", "SQLRecords", "Encoding", "CPostgreSQL"]),
+        .target(name: "Stores", dependencies: ["Accounts", "SQLiteStore", "PostgreSQLStore"]),
         .target(
             name: "Web",
             dependencies: ["Crypto", "Encoding", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(
             name: "FastCGI",
-            dependencies: ["CFastCGI", "SystemIO", "Web", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CFastCGI", "CLinux", "SystemIO", "Web", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Counters in memory shared by the master and its worker processes.
+        .target(name: "SharedCounters", dependencies: ["CLinux", "SystemIO"]),
+        // The master process: starts, supervises, reloads and stops the workers.
+        .target(
+            name: "Supervisor",
+            dependencies: ["CLinux", "SystemIO", "SharedCounters", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "App",
-            dependencies: ["Web", "Accounts", "QRImage", "Crypto", "Encoding", "OTP", "SystemIO", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Web", "Accounts", "Stores", "QRImage", "Crypto", "Encoding", "OTP", "SystemIO", "SharedCounters",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             plugins: ["EmbedTemplates"]
         ),
 
@@ -55,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "totpgate",
             dependencies: [
-                "Accounts", "Encoding", "OTP", "QRImage", "App", "FastCGI", "SystemIO",
+                "Accounts", "Stores", "Encoding", "OTP", "QRImage", "App", "FastCGI", "SharedCounters", "Supervisor", "SystemIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -68,6 +87,8 @@ let package = Package(
 
         // What the test targets share: running programs (totpgate, oathtool, zbarimg), a clock moved by hand, temporary directories.
         .target(name: "TestSupport", dependencies: ["SystemIO"], path: "Tests/TestSupport"),
+        // The store contract: one suite every UserStore passes unchanged (SQLiteStoreTests, PostgreSQLStoreTests).
+        .target(name: "StoreContract", dependencies: ["Accounts", "Crypto", "OTP"], path: "Tests/StoreContract"),
 
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"]),
@@ -76,10 +97,28 @@ let package = Package(
         .testTarget(name: "OTPTests", dependencies: ["OTP", "Encoding"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "Encoding"]),
-        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Accounts", "Web", "Encoding", "OTP", "Crypto", "TestSupport"]),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Crypto", "Encoding", "OTP", "SystemIO", "TestSupport"]),
-        .testTarget(name: "totpgateTests", dependencies: ["totpgate", "Accounts", "Encoding", "OTP", "QRImage", "TestSupport"]),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SystemIO", "TestSupport"]),
+        .testTarget(name: "SharedCountersTests", dependencies: ["SharedCounters", "SystemIO"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SystemIO"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["App", "Accounts", "Stores", "Web", "Encoding", "OTP", "Crypto", "SharedCounters", "TestSupport"]
+        ),
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: ["Accounts", "SQLiteStore", "StoreContract", "Crypto", "Encoding", "OTP", "SystemIO", "TestSupport"]
+        ),
+        .testTarget(name: "SQLRecordsTests", dependencies: ["SQLRecords", "Accounts"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Accounts", "StoreContract", "TestSupport"]),
+        .testTarget(
+            name: "PostgreSQLStoreTests",
+            dependencies: ["PostgreSQLStore", "Stores", "Accounts", "StoreContract", "TestSupport", "Crypto", "OTP", "totpgate"]
+        ),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "Accounts", "SQLiteStore", "TestSupport"]),
+        .testTarget(
+            name: "totpgateTests",
+            dependencies: ["totpgate", "Accounts", "Stores", "Crypto", "Encoding", "OTP", "QRImage", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

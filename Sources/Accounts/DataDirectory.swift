@@ -69,10 +69,9 @@ public struct DataDirectory: Sendable {
         var created = true
         do {
             try SystemIO.systemCall("mkdir \(path)") { mkdir(path, 0o700) }
-        } catch let error as IOError where error.errnoCode == EEXIST {
+        } catch {
+            guard error.errnoCode == EEXIST else { throw DataDirectoryError.creationFailure(path, errno: error.errnoCode) }
             created = false  // an existing directory keeps its mode
-        } catch let error as IOError {
-            throw DataDirectoryError.creationFailure(path, errno: error.errnoCode)
         }
         // A strict umask may have taken the owner's bits too.
         if created { try Self.systemCall("chmod", path, in: path) { chmod(path, 0o700) } }
@@ -155,7 +154,7 @@ public struct DataDirectory: Sendable {
 
     /// Creates an empty file `name` with mode 0600 unless one exists, so that
     /// a library creating it later (SQLite) cannot give it a wider mode.
-    func createPrivateFileIfAbsent(named name: String) throws {
+    public func createPrivateFileIfAbsent(named name: String) throws {
         let file = try checkedPath(of: name)
         do {
             let descriptor = try systemCall("create", file) { open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
@@ -213,7 +212,7 @@ public struct DataDirectory: Sendable {
     ) throws -> Result {
         do {
             return try SystemIO.systemCall("\(operation) \(file)", call)
-        } catch let error as IOError {
+        } catch {
             throw DataDirectoryError.failure(operation, file, in: directory, errno: error.errnoCode)
         }
     }

@@ -1,6 +1,8 @@
 import Accounts
 import Foundation
 import Logging
+import SharedCounters
+import Stores
 import SystemIO
 import Web
 
@@ -9,35 +11,36 @@ import Web
 public final class Application: Sendable {
     public let settings: Settings
     let router: Router<RequestContext>
-    private let dataDirectory: DataDirectory
+    private let accounts: AccountServiceFactory
     private let hasher: PasswordHasher
-    private let unknownNames: UnknownNameThrottle
     private let clock: any TimeSource
     private let logger: Logger
 
     /// Loads (creating on first use) the data directory, keys and database, and parses the templates.
-    public convenience init(settings: Settings, logger: Logger, clock: any TimeSource = SystemClock()) throws {
-        try self.init(settings: settings, logger: logger, clock: clock,
+    /// `counters` are those shared with the other workers, if any.
+    public convenience init(settings: Settings, logger: Logger, counters: SharedCounters? = nil,
+                            clock: any TimeSource = SystemClock()) throws {
+        try self.init(settings: settings, logger: logger, counters: counters, clock: clock,
                       hashingPool: HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes))
     }
 
     /// An application hashing passwords on `hashingPool`, which tests share.
-    init(settings: Settings, logger: Logger, clock: any TimeSource, hashingPool: HashingPool) throws {
+    init(settings: Settings, logger: Logger, counters: SharedCounters? = nil, clock: any TimeSource, hashingPool: HashingPool) throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
-        dataDirectory = try DataDirectory(path: settings.dataDirectory)
+        let dataDirectory = try DataDirectory(path: settings.dataDirectory)
+        accounts = try settings.accountServiceFactory(dataDirectory: dataDirectory)
         var hasher = try PasswordHasher(parameters: settings.passwordHashing)
         hasher.executor = hashingPool
         self.hasher = hasher
-        unknownNames = try UnknownNameThrottle()
         let keys = try SigningKeyFile(dataDirectory: dataDirectory).load()
         let templates = try settings.templatesDirectory.map { try Templates(directory: $0) }
             ?? Templates(sources: EmbeddedTemplates.sources)
         for name in Self.requiredTemplates where !templates.contains(name) { throw TemplateError.missing(name) }
 
         let pages = Pages(templates: templates, settings: settings)
-        let revocations = SessionRevocations(clock: clock)
+        let revocations = SessionRevocations(clock: clock, logouts: counters.map { ($0, SharedMetrics().sessionsEnded) })
         var router = Router<RequestContext>(errorPage: pages.error) { error, request in
             logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
         }
@@ -57,7 +60,8 @@ public final class Application: Sendable {
 
     /// The account store, for the start-up log line.
     public var storeDescription: String {
-        "SQLite \(URL(fileURLWithPath: dataDirectory.path(of: SQLiteUserStore.fileName)).standardizedFileURL.path)"
+        guard case .sqlite(let path) = accounts.location else { return accounts.location.description }
+        return StoreLocation.sqlite(path: URL(fileURLWithPath: path).standardizedFileURL.path).description
     }
 
     /// Templates every deployment must provide (a `--www` override included).
@@ -69,11 +73,7 @@ public final class Application: Sendable {
     }
 
     private func makeAccountService() throws -> AccountService {
-        var configuration = settings.accounts
-        configuration.issuer = settings.appName
-        var accounts = try AccountService(dataDirectory: dataDirectory, hasher: hasher, configuration: configuration)
-        accounts.unknownNames = unknownNames
-        return accounts
+        try accounts.service(hasher: hasher, configuration: settings.accountConfiguration)
     }
 
     /// One thread's responder: the shared router plus the thread's store connection.
@@ -99,7 +99,7 @@ public final class Application: Sendable {
                 // One line per security event, for people and for fail2ban (README).
                 logger.notice("audit \(event) client=\(request.clientAddress.isEmpty ? "-" : request.clientAddress)")
             }
-            return RequestContext(now: application.clock.now, accounts: accounts)
+            return RequestContext(now: application.clock.now, client: ClientAddress(request.clientAddress), accounts: accounts)
         }
     }
 }

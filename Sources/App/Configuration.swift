@@ -14,7 +14,16 @@ public struct Configuration: Sendable {
     public var socketGroup: String?
     /// A TCP address to listen on, `HOST:PORT`.
     public var listen: String?
+    /// Worker processes the master supervises.
+    public var workers = Configuration.defaultWorkers
+    /// Accept loops in each worker.
     public var threads = Configuration.defaultThreads
+    /// How long a FastCGI connection may take to deliver its whole request.
+    public var requestTimeout: Duration = .seconds(5)
+
+    /// One worker per core, and two at least, so that a worker dying or being
+    /// replaced never leaves nobody to answer.
+    public static let defaultWorkers = max(2, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Enough threads that a few logins hashing passwords (tens of milliseconds
     /// each) leave others free for cheap requests such as `/auth`.
@@ -29,7 +38,7 @@ public struct Configuration: Sendable {
         do {
             try entry.apply(&self, value)
         } catch {
-            throw .invalidValue(key: key, value: value, reason: error.reason)
+            throw .invalidValue(key: key, value: entry.shown(value), reason: error.reason)
         }
     }
 
@@ -68,7 +77,7 @@ public struct Configuration: Sendable {
             do {
                 try key.apply(&self, value)
             } catch {
-                throw .invalidOption(option: "--" + key.name, value: value, reason: error.reason)
+                throw .invalidOption(option: "--" + key.name, value: key.shown(value), reason: error.reason)
             }
         }
     }
@@ -103,12 +112,17 @@ public struct Configuration: Sendable {
 
     /// Reads the config file at `path` and applies it.
     public mutating func load(configFile path: String) throws(ConfigurationError) {
+        try apply(configFile: Self.text(ofConfigFile: path), path: path)
+    }
+
+    /// The text of the config file at `path`.
+    public static func text(ofConfigFile path: String) throws(ConfigurationError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw .unreadable(path: path, reason: exists ? "permission denied, or not a file" : "no such file")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw .unreadable(path: path, reason: "not UTF-8 text") }
-        try apply(configFile: text, path: path)
+        return text
     }
 }
 

@@ -13,6 +13,8 @@ extension Configuration {
         public let help: String
         /// Whether the key may be given more than once, each time adding a value.
         public let isRepeatable: Bool
+        /// A value as an error may repeat it (a password taken out).
+        let shown: @Sendable (String) -> String
         let apply: @Sendable (inout Configuration, String) throws(InvalidValue) -> Void
         /// Puts the default back, before options replace what a file gave.
         let reset: @Sendable (inout Configuration) -> Void
@@ -20,7 +22,7 @@ extension Configuration {
         /// A key setting `target` to a value of `type`.
         init<Value: Sendable>(_ name: String, _ target: WritableKeyPath<Configuration, Value> & Sendable, _ type: ValueType<Value>,
                     default defaultValue: String, _ help: String) {
-            self.init(name, valueName: type.valueName, default: defaultValue, help, repeatable: false,
+            self.init(name, valueName: type.valueName, default: defaultValue, help, repeatable: false, shown: type.shown,
                       apply: { configuration, text throws(InvalidValue) in configuration[keyPath: target] = try type.parse(text) },
                       reset: { $0[keyPath: target] = Configuration()[keyPath: target] })
         }
@@ -28,7 +30,7 @@ extension Configuration {
         /// A key setting the optional `target`, unset by default.
         init<Value: Sendable>(_ name: String, _ target: WritableKeyPath<Configuration, Value?> & Sendable, _ type: ValueType<Value>,
                     default defaultValue: String, _ help: String) {
-            self.init(name, valueName: type.valueName, default: defaultValue, help, repeatable: false,
+            self.init(name, valueName: type.valueName, default: defaultValue, help, repeatable: false, shown: type.shown,
                       apply: { configuration, text throws(InvalidValue) in configuration[keyPath: target] = try type.parse(text) },
                       reset: { $0[keyPath: target] = nil })
         }
@@ -36,12 +38,13 @@ extension Configuration {
         /// A key that may repeat, each value added to the set `target`.
         init<Value: Sendable>(_ name: String, adding target: WritableKeyPath<Configuration, Set<Value>> & Sendable, _ type: ValueType<Value>,
                     default defaultValue: String, _ help: String) {
-            self.init(name, valueName: type.valueName, default: defaultValue, help, repeatable: true,
+            self.init(name, valueName: type.valueName, default: defaultValue, help, repeatable: true, shown: type.shown,
                       apply: { configuration, text throws(InvalidValue) in configuration[keyPath: target].insert(try type.parse(text)) },
                       reset: { $0[keyPath: target] = [] })
         }
 
         private init(_ name: String, valueName: String, default defaultValue: String, _ help: String, repeatable: Bool,
+                     shown: @escaping @Sendable (String) -> String,
                      apply: @escaping @Sendable (inout Configuration, String) throws(InvalidValue) -> Void,
                      reset: @escaping @Sendable (inout Configuration) -> Void) {
             self.name = name
@@ -49,6 +52,7 @@ extension Configuration {
             self.defaultValue = defaultValue
             self.help = help
             isRepeatable = repeatable
+            self.shown = shown
             self.apply = apply
             self.reset = reset
         }
@@ -64,15 +68,19 @@ extension Configuration {
     struct ValueType<Value>: Sendable {
         let valueName: String
         let parse: @Sendable (String) throws(InvalidValue) -> Value
+        /// The text as errors show it: as given, unless the type may hold a secret.
+        let shown: @Sendable (String) -> String
 
-        init(_ valueName: String, _ parse: @escaping @Sendable (String) throws(InvalidValue) -> Value) {
+        init(_ valueName: String, shown: @escaping @Sendable (String) -> String = { $0 },
+             _ parse: @escaping @Sendable (String) throws(InvalidValue) -> Value) {
             self.valueName = valueName
             self.parse = parse
+            self.shown = shown
         }
 
         /// The same check, its value then changed by `transform`.
         func map<Other>(_ transform: @escaping @Sendable (Value) -> Other) -> ValueType<Other> {
-            ValueType<Other>(valueName) { text throws(InvalidValue) in transform(try parse(text)) }
+            ValueType<Other>(valueName, shown: shown) { text throws(InvalidValue) in transform(try parse(text)) }
         }
     }
 

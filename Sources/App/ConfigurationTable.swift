@@ -1,3 +1,4 @@
+import Stores
 import Web
 
 extension Configuration {
@@ -7,13 +8,22 @@ extension Configuration {
     public static let keys: [Key] = [
         Key("data-dir", \.settings.dataDirectory, .text("dir"), default: "`$TOTPGATE_DATA_DIR`, else `./var`",
             "directory of the database and keys, created with mode 0700; `/var/lib/totpgate` for a system install"),
+        Key("store", \.settings.store, .storeLocation, default: "`sqlite:` the data directory's `totpgate.db`",
+            "where the accounts live: `sqlite:PATH`, or a libpq URI `postgresql://USER@HOST/DB` (or `postgres://`; "
+                + "its password, or `PGPASSWORD` or `~/.pgpass`, is never shown); also `--store` on every `user` command"),
         Key("socket", \.socket, .text("path"), default: "none: the socket on fd 0",
             "unix socket to create (`/run/totpgate/totpgate.sock` for a system install; the systemd unit passes it as an option)"),
         Key("socket-mode", \.socketMode, .octalMode, default: "`660`", "permissions of the socket, octal"),
         Key("socket-group", \.socketGroup, .text("group"), default: "the responder's own group",
             "group of the socket: the web server's (`www-data` on Debian)"),
         Key("listen", \.listen, .hostAndPort, default: "none", "TCP address instead of a socket, `HOST:PORT`"),
-        Key("threads", \.threads, .integer(1...256), default: "4 per core, at least 8", "accept loops, 1 to 256"),
+        Key("workers", \.workers, .integer(1...64), default: "the number of cores, at least 2",
+            "worker processes, 1 to 64; the master replaces any that dies (see [Processes](#processes-reload-and-stop))"),
+        Key("threads", \.threads, .integer(1...256), default: "4 per core, at least 8", "accept loops in each worker, 1 to 256"),
+        Key("request-timeout", \.requestTimeout, ValueType<Int64>.integer(1...3600, "seconds").map { .seconds($0) },
+            default: "`5` (seconds)",
+            "time a connection from the web server has to deliver its whole request (parameters and body), 1 to 3600; "
+                + "a connection still incomplete is closed, and never holds a thread meanwhile"),
         Key("base-path", \.settings.basePath, .basePath, default: "none: the root of the host",
             "mount point, e.g. `/2fa`: links, form actions and redirects follow it"),
         Key("www", \.settings.templatesDirectory, .text("dir").map { $0 + "/templates" }, default: "the built-in templates",
@@ -114,6 +124,17 @@ extension Configuration.ValueType where Value == String {
             throw .init(reason: "must be a host name, with a port if not 80 or 443, e.g. app.example.com or app.example.com:8443")
         }
         return host
+    }
+}
+
+extension Configuration.ValueType where Value == StoreLocation {
+    /// A store URL; errors show it without its password.
+    static let storeLocation = Self("url", shown: StoreLocation.redacted) { value throws(Configuration.InvalidValue) in
+        do throws(StoreLocationError) {
+            return try StoreLocation(value)
+        } catch {
+            throw .init(reason: error.description)
+        }
     }
 }
 

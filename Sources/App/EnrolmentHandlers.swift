@@ -32,7 +32,7 @@ extension Handlers {
         let outcome: EnrolmentOutcome
         do {
             outcome = try context.accounts.completeEnrolment(
-                userID: enrolment.user.id, ticket: enrolment.ticket, code: form["code"] ?? "", now: context.now)
+                userID: enrolment.user.id, ticket: enrolment.ticket, code: form["code"] ?? "", client: context.client, now: context.now)
         } catch let error as AccountError {
             return try restart(after: error, request, &context)
         }

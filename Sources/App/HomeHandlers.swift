@@ -32,7 +32,8 @@ extension Handlers {
     func regenerateRecoveryCodes(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let (form, session) = try verifiedForm(request, context)
         guard let user = session.user(at: .full) else { return .redirect(to: request.url("/")) }
-        switch try context.accounts.regenerateRecoveryCodes(userID: user.id, code: form["code"] ?? "", now: context.now) {
+        switch try context.accounts.regenerateRecoveryCodes(
+            userID: user.id, code: form["code"] ?? "", client: context.client, now: context.now) {
         case .confirmed(let codes):
             return try recoveryCodesPage(codes, replacingOld: true, session: session, request, &context)
         case .refused(let refusal):

@@ -28,7 +28,8 @@ extension Handlers {
         var (form, session) = try verifiedForm(request, context)
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
         let outcome = try context.accounts.login(
-            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"), now: context.now)
+            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
+            client: context.client, now: context.now)
         return try answer(outcome, session: session, retry: request.url("/"), request, &context)
     }
 
@@ -42,7 +43,8 @@ extension Handlers {
     func submitCode(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let (form, session) = try verifiedForm(request, context)
         guard let user = session.user(at: .password) else { return .redirect(to: request.url("/")) }
-        let outcome = try context.accounts.verifySecondFactor(userID: user.id, code: form["code"] ?? "", now: context.now)
+        let outcome = try context.accounts.verifySecondFactor(
+            userID: user.id, code: form["code"] ?? "", client: context.client, now: context.now)
         return try answer(outcome, session: session, retry: request.url("/login/code"), request, &context)
     }
 

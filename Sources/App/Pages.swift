@@ -56,5 +56,6 @@ struct Pages: Sendable {
         405: "Not possible here",
         413: "Too much data",
         500: "Something went wrong",
+        503: "Temporarily unavailable",
     ]
 }

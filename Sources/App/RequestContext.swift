@@ -16,6 +16,8 @@ struct RequestContext {
 
     /// The time of the request, Unix seconds.
     let now: Int64
+    /// The address the request came from, as attempts are throttled under it.
+    let client: ClientAddress
     /// The accounts, over this worker's store connection, auditing with this request's client.
     let accounts: AccountService
     /// The session the request's cookie carries: verified, unexpired and not
@@ -24,8 +26,9 @@ struct RequestContext {
     /// Set by handlers, carried out by ``SessionMiddleware``.
     var sessionUpdate = SessionUpdate.renewIfDue
 
-    init(now: Int64, accounts: AccountService) {
+    init(now: Int64, client: ClientAddress, accounts: AccountService) {
         self.now = now
+        self.client = client
         self.accounts = accounts
     }
 

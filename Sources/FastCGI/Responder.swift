@@ -1,132 +1,109 @@
 import Foundation
-import Synchronization
+import Glibc
 import Logging
+import Synchronization
 import Web
 
-/// Where the responder takes FastCGI connections from.
-public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
-    /// A unix socket it creates, with permissions and an optional group for the web server.
-    case unixSocket(path: String, mode: UInt32, group: String?)
-    /// A TCP socket, `host:port`.
-    case tcp(String)
-    /// The listening socket already open on fd 0 (spawn-fcgi, mod_fcgid).
-    case inherited
-
-    public var description: String {
-        switch self {
-        case .unixSocket(let path, let mode, let group):
-            "unix:\(path) (mode \(String(mode, radix: 8))\(group.map { ", group \($0)" } ?? ""))"
-        case .tcp(let address): "tcp:\(address)"
-        case .inherited: "the socket on fd 0"
-        }
-    }
-}
-
-/// The FastCGI responder: N threads, each an accept loop turning FastCGI
-/// requests into `Request`s for its own application responder and writing back the
-/// `Response`. Nothing outside this target knows about FastCGI.
+/// The FastCGI responder of one worker process: M threads accepting on the
+/// shared listening socket, each turning FastCGI requests into `Request`s for
+/// its own application responder and writing back the `Response`. Nothing outside this
+/// target knows about FastCGI.
+///
+/// A thread serves a connection only once its whole request has arrived
+/// (``RequestFraming``). Most web servers write the request right after
+/// connecting, so the accepting thread waits a moment for it; a connection
+/// still incomplete after that goes to the ``WaitingRoom``, which holds no
+/// thread and closes it when `requestTimeout` has passed since the accept.
 public final class Responder: Sendable {
     /// The largest request body read; a longer one is answered 413 unread.
     public static let maximumBodySize = 16 * 1024
+    /// How long an accepting thread waits for a request that is not all there
+    /// yet before handing it to the waiting room.
+    static let patience: Duration = .milliseconds(10)
+    /// How often a thread blocked in `accept` wakes up anyway, so that neither
+    /// a stop nor a ready request can be missed (see ``ThreadPoke``).
+    static let acceptWakeup: Duration = .milliseconds(200)
 
-    public let endpoint: Endpoint
     public let threads: Int
-    private let mapping: RequestMapping
-    private let listenDescriptor: Int32
-    private let logger: Logger
+    let listener: Int32
+    let requestTimeout: Duration
+    let mapping: RequestMapping
+    let logger: Logger
+    let room: WaitingRoom
+    private let loops: AcceptLoops
+    private let isStopping = Atomic<Bool>(false)
+    private let finished = DispatchGroup()
 
-    /// Opens the listening socket now, so errors (busy socket, bad group) surface before serving.
-    public init(endpoint: Endpoint, threads: Int, basePath: String, logger: Logger) throws {
+    /// A responder accepting on `listener`, an open listening socket shared
+    /// with other workers.
+    public init(listener: Int32, threads: Int, requestTimeout: Duration, basePath: String, logger: Logger) throws {
         guard threads > 0 else { throw FastCGIError.library("at least one thread is needed") }
-        self.endpoint = endpoint
+        self.listener = listener
         self.threads = threads
+        self.requestTimeout = requestTimeout
         self.logger = logger
         mapping = RequestMapping(basePath: basePath)
-        switch endpoint {
-        case .unixSocket(let path, let mode, let group):
-            listenDescriptor = try System.listenUnix(path: path, mode: mode, group: group, backlog: 256)
-        case .tcp(let address):
-            listenDescriptor = try openTCPSocket(address, backlog: 256)
-        case .inherited:
-            guard System.isListeningSocket(0) else {
-                throw FastCGIError.socket("fd 0 is not a listening socket: start under spawn-fcgi or mod_fcgid, or pass --socket/--listen")
-            }
-            listenDescriptor = 0
-        }
+        let loops = AcceptLoops(count: threads)
+        self.loops = loops
+        room = try WaitingRoom(logger: logger) { loops.pokeOne() }
     }
 
-    /// Serves until SIGTERM, SIGINT or SIGHUP; then stops accepting, lets every
-    /// request in flight finish, removes the socket file and returns.
+    /// Starts the threads; returns once each has made its responder, or throws
+    /// the first error one of them met (and then stops the others).
     ///
-    /// `makeResponder` runs once on each worker thread (with the thread's index),
-    /// so each thread owns what its responder holds, such as a database connection.
-    public func run(makeResponder: @escaping @Sendable (Int) throws -> any HTTPResponder) throws {
-        System.blockTerminationSignals()
-        let group = DispatchGroup()
-        let startFailure = FirstError()
-        for index in 0..<threads {
-            group.enter()
+    /// `makeResponder` runs once on each thread (with the thread's index), so
+    /// each thread owns what its responder holds, such as a database connection.
+    public func start(makeResponder: @escaping @Sendable (Int) throws -> any HTTPResponder) throws {
+        // A web server hanging up shows as a failed write, not a dead process.
+        signal(SIGPIPE, SIG_IGN)
+        ThreadPoke.install()
+        ConnectionCalls.limit(SO_RCVTIMEO, of: listener, to: Self.acceptWakeup)
+        room.open()
+        let started = DispatchGroup()
+        let failure = Mutex<(any Error)?>(nil)
+        for (index, loop) in loops.states.enumerated() {
+            started.enter()
+            finished.enter()
             let thread = Thread { [self] in
-                defer { group.leave() }
+                defer { finished.leave() }
+                loop.attachCurrentThread()
+                let application: any HTTPResponder
+                let request: FastCGIRequest
+                let patience: Poller
                 do {
-                    try serve(responder: makeResponder(index))
+                    application = try makeResponder(index)
+                    request = try FastCGIRequest()
+                    patience = try Poller()
                 } catch {
-                    startFailure.record(error)
-                    System.terminateSelf()
+                    failure.withLock { $0 = $0 ?? error }
+                    started.leave()
+                    return
                 }
+                started.leave()
+                AcceptLoop(responder: self, state: loop, application: application, request: request, patience: patience).run()
             }
             thread.name = "totpgate-worker-\(index)"
             thread.stackSize = 1 << 20
             thread.start()
         }
-        let signal = System.waitForTerminationSignal()
-        logger.info("stopping: finishing requests in flight", metadata: ["signal": "\(signal)"])
-        announceShutdown()
-        System.stopListening(listenDescriptor)
-        group.wait()
-        System.closeDescriptor(listenDescriptor)
-        if case .unixSocket(let path, _, _) = endpoint { System.removeFile(path) }
-        if let error = startFailure.error { throw error }
-    }
-
-    private func serve(responder: any HTTPResponder) throws {
-        let connection = try FastCGIConnection(listenDescriptor: listenDescriptor)
-        while connection.accept() {
-            let response = respond(connection: connection, responder: responder)
-            if !connection.write(ResponseEncoding.encode(response)) {
-                logger.debug("the web server closed the connection before the response was written")
-            }
-            connection.finish()
+        started.wait()
+        if let error = failure.withLock({ $0 }) {
+            stop()
+            throw error
         }
     }
 
-    private func respond(connection: FastCGIConnection, responder: any HTTPResponder) -> Response {
-        let parameters = connection.parameters()
-        guard let length = RequestMapping.declaredBodyLength(in: parameters) else {
-            return errorResponse(.badRequest, parameters: parameters, responder: responder)
+    /// Stops accepting, serves every request already accepted (including
+    /// those still arriving, up to their deadline), and returns when done.
+    public func stop() {
+        isStopping.store(true, ordering: .sequentiallyConsistent)
+        room.stop()
+        // A poke can land just before a thread enters accept: poke until all are out.
+        while finished.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            loops.pokeAll()
         }
-        guard length <= Self.maximumBodySize else {
-            return errorResponse(.contentTooLarge, parameters: parameters, responder: responder)
-        }
-        let body = connection.readBody(limit: length)
-        return responder.respond(to: mapping.request(parameters: parameters, body: body))
+        room.close()
     }
 
-    /// Lets the application draw the error page for a request refused before routing.
-    private func errorResponse(_ status: HTTPStatus, parameters: [(name: String, value: String)], responder: any HTTPResponder) -> Response {
-        responder.respond(to: HTTPError(status), for: mapping.request(parameters: parameters, body: []))
-    }
-}
-
-/// The first error any worker thread hit while starting.
-private final class FirstError: Sendable {
-    private let storage = Mutex<String?>(nil)
-
-    func record(_ error: any Error) {
-        storage.withLock { $0 = $0 ?? "\(error)" }
-    }
-
-    var error: FastCGIError? {
-        storage.withLock { $0 }.map(FastCGIError.library)
-    }
+    var stopping: Bool { isStopping.load(ordering: .sequentiallyConsistent) }
 }

@@ -8,7 +8,7 @@ import Darwin
 /// that short and interrupted transfers need, written once.
 public enum FileDescriptorIO {
     /// Writes every byte of `bytes` to `descriptor`; `path` names it in errors.
-    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(IOError) {
         var written = 0
         while written < bytes.count {
             written += try systemCall("write \(path)") {
@@ -19,7 +19,7 @@ public enum FileDescriptorIO {
     }
 
     /// Everything `descriptor` holds from its position to its end; `path` names it in errors.
-    public static func readAll(from descriptor: Int32, path: String) throws -> [UInt8] {
+    public static func readAll(from descriptor: Int32, path: String) throws(IOError) -> [UInt8] {
         var contents: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {

@@ -28,14 +28,10 @@ public struct IOError: Error, Equatable, CustomStringConvertible {
 /// (`EINTR`), and returns its result; a result of -1 throws the `errno` it
 /// left as an ``IOError`` saying `reason`. Not for `close`, which must never
 /// be retried.
-///
-/// It throws untyped on purpose: Swift 6.3's compiler crashes on a `do` whose
-/// typed error a `catch … where` only partly handles. Catch its failures with
-/// `catch let error as IOError where error.errnoCode == …`.
 @discardableResult
 public func systemCall<Result: FixedWidthInteger & SignedInteger>(
     _ reason: @autoclosure () -> String, _ call: () -> Result
-) throws -> Result {
+) throws(IOError) -> Result {
     while true {
         let result = call()
         guard result == -1 else { return result }

@@ -9,7 +9,7 @@ public struct Router<Context>: Sendable {
     public typealias Handler = @Sendable (Request, inout Context) throws -> Response
     /// Draws the page of an error.
     public typealias ErrorPage = @Sendable (any HTTPResponseError, Request) -> Response
-    /// Hears of an error no page explains (a 500), for the log.
+    /// Hears of an error that is a 500 (one no page explains, or one that says so), for the log.
     public typealias ErrorReport = @Sendable (any Error, Request) -> Void
 
     /// The handlers of one path.
@@ -29,7 +29,7 @@ public struct Router<Context>: Sendable {
     @usableFromInline let reportUnexpected: ErrorReport
 
     /// An empty router: `errorPage` draws every error page, and `reportUnexpected`
-    /// hears of each error that is not an ``HTTPResponseError``.
+    /// hears of each error answered 500.
     public init(errorPage: @escaping ErrorPage, reportUnexpected: @escaping ErrorReport = { _, _ in }) {
         self.errorPage = errorPage
         self.reportUnexpected = reportUnexpected
@@ -88,6 +88,8 @@ public struct Router<Context>: Sendable {
                 run(index + 1, request, &context, endpoint)
             }
         } catch let error as any HTTPResponseError {
+            // A 500 is ours to fix, whichever error says so.
+            if error.status == .internalServerError { reportUnexpected(error, request) }
             return page(for: error, request)
         } catch {
             reportUnexpected(error, request)

@@ -3,6 +3,7 @@ import SystemIO
 import TestSupport
 import Testing
 @testable import Accounts
+import TestSupport
 
 /// A refused permission names the owner and the fix. The tests cannot become
 /// another user (one process runs every test), so they pass the uid that

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import App
+import Stores
 
 struct ConfigurationTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -17,6 +18,8 @@ struct ConfigurationTests {
         #expect(configuration.socket == nil && configuration.listen == nil)
         #expect(configuration.socketMode == 0o660)
         #expect(configuration.threads == Configuration.defaultThreads)
+        #expect(configuration.workers == max(2, ProcessInfo.processInfo.activeProcessorCount))
+        #expect(configuration.requestTimeout == .seconds(5))
         #expect(configuration.settings.cookiePath == "/")
         #expect(configuration.settings.cookieSecurity == .auto)
         #expect(configuration.settings.allowedRedirectHosts.isEmpty)
@@ -25,10 +28,13 @@ struct ConfigurationTests {
     @Test func everyKeySetsItsSetting() throws {
         let configuration = try parsed("""
             data-dir = /var/lib/totpgate
+            store = postgresql://totpgate@db.example.com/totpgate
             socket = /run/totpgate/totpgate.sock
             socket-mode = 640
             socket-group = www-data
+            workers = 4
             threads = 3
+            request-timeout = 30
             base-path = /2fa/
             www = /srv/look
             app-name = Big Corp #1
@@ -43,10 +49,13 @@ struct ConfigurationTests {
             lock-duration = 60
             """)
         #expect(configuration.settings.dataDirectory == "/var/lib/totpgate")
+        #expect(configuration.settings.store == .postgreSQL(uri: "postgresql://totpgate@db.example.com/totpgate"))
         #expect(configuration.socket == "/run/totpgate/totpgate.sock")
         #expect(configuration.socketMode == 0o640)
         #expect(configuration.socketGroup == "www-data")
+        #expect(configuration.workers == 4)
         #expect(configuration.threads == 3)
+        #expect(configuration.requestTimeout == .seconds(30))
         #expect(configuration.settings.basePath == "/2fa")
         #expect(configuration.settings.templatesDirectory == "/srv/look/templates")
         #expect(configuration.settings.appName == "Big Corp #1")
@@ -84,6 +93,9 @@ struct ConfigurationTests {
         ("threads = 2\n\nthreads = 3", "t.conf:3: threads is already set on line 1"),
         ("socket-mode = 999", "t.conf:1: socket-mode = 999: must be octal permissions, e.g. 660"),
         ("socket =", "t.conf:1: socket = : needs a value"),
+        ("store = mysql://root:hunter2@db/totpgate",
+         "t.conf:1: store = mysql://root@db/totpgate: unknown store \"mysql://root@db/totpgate\": use sqlite:PATH or postgresql://…"),
+        ("store = sqlite:", "t.conf:1: store = sqlite:: sqlite: needs a file path, as in sqlite:/var/lib/totpgate/totpgate.db"),
         ("listen = 9000", "t.conf:1: listen = 9000: must be HOST:PORT, e.g. 127.0.0.1:9000"),
         ("base-path = 2fa", "t.conf:1: base-path = 2fa: must be a path such as /2fa"),
         ("app-name = a:b", "t.conf:1: app-name = a:b: must be at most 64 characters, without a colon"),
@@ -189,6 +201,8 @@ struct ConfigurationOptionsTests {
         (["--threads", "0"], "--threads 0: must be a whole number from 1 to 256"),
         (["--threads=many"], "--threads many: must be a whole number from 1 to 256"),
         (["--cookie-secure", "yes"], "--cookie-secure yes: must be auto, always or never"),
+        (["--store", "mysql://root:hunter2@db/x"],
+         "--store mysql://root@db/x: unknown store \"mysql://root@db/x\": use sqlite:PATH or postgresql://…"),
     ])
     func aBadOptionIsOneErrorNamingIt(_ options: [String], _ message: String) {
         var configuration = Configuration()

@@ -1,5 +1,7 @@
 import Accounts
 import Foundation
+import Logging
+import SharedCounters
 import Testing
 import Web
 @testable import App
@@ -102,6 +104,23 @@ struct SessionLifecycleTests {
         #expect(browser.get("/auth").status == .ok)
         #expect(try browser.post("/logout", [:]).location == "/")
         #expect(browser.get("/auth").status == .unauthorized)
+    }
+
+    /// Workers of one host share their count of logouts: a logout in one
+    /// voids what the others have cached, within the cache's lifetime.
+    @Test func aLogoutInOneWorkerEndsTheSessionInTheOthersAtOnce() throws {
+        let counters = try SharedCounters(layout: SharedMetrics().layout)
+        let app = try TestApp(counters: counters)
+        let other = try Application(settings: app.application.settings, logger: Logger(label: "other"), counters: counters,
+                                    clock: app.clock, hashingPool: TestApp.hashingPool).makeWorker()
+        let browser = try loggedIn(app)
+        var headers = HTTPHeaders()
+        headers.add("Cookie", "totpgate=" + (try #require(browser.cookie)))
+        let auth = Request(method: .get, path: "/auth", headers: headers)
+        #expect(other.respond(to: auth).status == .ok)  // cached as current over there
+        browser.get("/logout")
+        #expect(other.respond(to: auth).status == .unauthorized)
+        #expect(counters.value(of: SharedMetrics().sessionsEnded) == 1)
     }
 
     /// `user logout NAME` from another process: every session ends within the cache's lifetime (1 s).

@@ -4,6 +4,8 @@ import Encoding
 import Foundation
 import Logging
 import OTP
+import SharedCounters
+import Stores
 import Synchronization
 import TestSupport
 import Web
@@ -17,13 +19,15 @@ struct TestApp {
     let application: Application
     let worker: Application.Worker
 
-    init(hashingPool: HashingPool = TestApp.hashingPool, configure: (inout Settings) -> Void = { _ in }) throws {
+    /// `counters`, when given, are shared as worker processes share them.
+    init(hashingPool: HashingPool = TestApp.hashingPool, counters: SharedCounters? = nil,
+         configure: (inout Settings) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory()
         var settings = Settings()
         settings.dataDirectory = directory.path + "/data"
         settings.passwordHashing = try Scrypt(n: 16, r: 1, p: 1)
         configure(&settings)
-        application = try Application(settings: settings, logger: Logger(label: "test"), clock: clock,
+        application = try Application(settings: settings, logger: Logger(label: "test"), counters: counters, clock: clock,
                                       hashingPool: hashingPool)
         worker = try application.makeWorker()
     }
@@ -40,8 +44,7 @@ struct TestApp {
 
     /// The accounts, over a connection of their own (as the CLI would have).
     func accounts() throws -> AccountService {
-        try AccountService(dataDirectory: DataDirectory(path: directory.path + "/data"),
-                           hasher: PasswordHasher(parameters: Scrypt(n: 16, r: 1, p: 1)))
+        try application.settings.accountServiceFactory().service(hasher: PasswordHasher(parameters: Scrypt(n: 16, r: 1, p: 1)))
     }
 
     /// Adds `name` with `password`, enrolled with ``secret`` unless `enrolled` is false.

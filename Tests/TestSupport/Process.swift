@@ -5,6 +5,11 @@ import Synchronization
 // Helpers the test targets share for driving real programs: the built
 // `totpgate`, and the reference tools (oathtool, zbarimg) they cross-check with.
 
+/// The `totpgate` binary built next to the test bundle (a test target that
+/// runs it depends on the `totpgate` target, so it is there).
+public let totpgatePath: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    .deletingLastPathComponent().appendingPathComponent("totpgate").path
+
 /// What a finished process printed and returned.
 public struct ProcessResult: Sendable {
     public let status: Int32

@@ -11,6 +11,7 @@ struct RouterTests {
         router.get("/") { _, context in Response(body: Array("home \(context)".utf8)) }
         router.post("/login") { _, _ in .redirect(to: "/home") }
         router.get("/fail") { _, _ in throw HTTPError(.forbidden, message: "nope") }
+        router.get("/broken") { _, _ in throw HTTPError(.internalServerError, message: "Something went wrong.") }
         router.get("/boom") { _, _ in
             struct Boom: Error {}
             throw Boom()
@@ -60,6 +61,15 @@ struct RouterTests {
         #expect(response.status == .internalServerError)
         #expect(reported.withLock { $0 } == ["Boom() at /boom"])
         #expect(!String(decoding: response.body, as: UTF8.self).contains("Boom"))
+    }
+
+    /// An error that knows its page is shown as it says; when it says 500, the log hears of it too.
+    @Test(arguments: [("/fail", false), ("/missing", false), ("/broken", true)])
+    func answeredErrorsAreReportedWhenTheyAre500(_ path: String, _ reported: Bool) {
+        let reports = Mutex<[String]>([])
+        let router = Self.makeRouter { _, request in reports.withLock { $0.append(request.path) } }
+        _ = Self.respond(router, Request(path: path), context: 1)
+        #expect(reports.withLock { $0 } == (reported ? [path] : []))
     }
 
     @Test(arguments: ["/", "/missing", "/fail", "/boom"])

@@ -1,4 +1,7 @@
+import Accounts
+import Crypto
 import Foundation
+import Stores
 import TestSupport
 import Testing
 
@@ -43,6 +46,40 @@ struct ConfigFileTests {
         #expect(result.stderr == "totpgate: --threads 0: must be a whole number from 1 to 256\n")
     }
 
+    @Test func aBadStoreOptionIsOneLineWithoutThePassword() throws {
+        let result = try run(totpgatePath, ["user", "list", "--store", "mysql://root:hunter2@db/x", "--data-dir", directory.path])
+        #expect(result.status != 0)
+        #expect(result.stderr == "totpgate: --store mysql://root@db/x: unknown store \"mysql://root@db/x\": use sqlite:PATH or postgresql://…\n")
+    }
+
+    /// `--store`, then the file's store, then the data directory's totpgate.db.
+    @Test func theStoreComesFromTheOptionThenTheFileThenTheDataDirectory() throws {
+        let file = try config("data-dir = \(directory.path)", "store = sqlite:\(path("from-file.db"))")
+        #expect(try run(totpgatePath, ["user", "add", "a", "--config", file, "--store", "sqlite:\(path("from-option.db"))"]).status == 0)
+        #expect(try run(totpgatePath, ["user", "add", "b", "--config", file]).status == 0)
+        #expect(try run(totpgatePath, ["user", "add", "c", "--data-dir", directory.path]).status == 0)
+        for (store, user) in [(path("from-option.db"), "a"), (path("from-file.db"), "b"), (directory.path + "/totpgate.db", "c")] {
+            let list = try run(totpgatePath, ["user", "list", "--data-dir", directory.path, "--store", "sqlite:" + store])
+            #expect(list.stdout.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != " " }) } == [user], "\(store)")
+        }
+    }
+
+    /// `user list` judges the throttle rows with the file's settings, as `serve` does.
+    @Test func userCommandsUseTheFilesThrottleSettings() throws {
+        #expect(try run(totpgatePath, ["user", "add", "alice", "--data-dir", directory.path]).status == 0)
+        let service = try AccountServiceFactory(location: nil, dataDirectory: DataDirectory(path: directory.path))
+            .service(hasher: PasswordHasher(parameters: Scrypt(n: 16, r: 1, p: 1)))
+        let now = Int64(Date().timeIntervalSince1970)
+        for (address, failures) in [("192.0.2.1", 4), ("192.0.2.2", 1)] {
+            for _ in 0..<failures {
+                _ = try service.login(name: "alice", password: "wrong horse", code: nil, client: ClientAddress(address), now: now)
+            }
+        }
+        let file = try config("data-dir = \(directory.path)", "throttle-delay = 1000")
+        let list = try run(totpgatePath, ["user", "list", "--config", file]).stdout
+        #expect(list.contains(/waiting (1000|9\d\d) s/), "\(list)")
+    }
+
     @Test func aMissingFileIsOneLine() throws {
         let result = try run(totpgatePath, ["user", "list", "--config", path("none.conf")])
         #expect(result.status != 0)
@@ -63,27 +100,15 @@ struct ConfigFileTests {
         }
     }
 
-    /// Options override the file; the start line names the endpoint and the store.
+    /// Options override the file; the start line names the endpoint, the processes and the store.
     @Test func optionsOverrideTheFile() throws {
         let file = try config("data-dir = \(path("data"))", "socket = \(path("file.sock"))", "threads = 3", "base-path = /2fa")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: totpgatePath)
-        process.arguments = ["serve", "--config", file, "--socket", path("option.sock"), "--threads", "2"]
-        let log = Pipe()
-        process.standardError = log
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: path("option.sock")), process.isRunning, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        let started = FileManager.default.fileExists(atPath: path("option.sock"))
-        process.terminate()
-        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(started, "\(output)")
+        let server = try ServeProcess(["serve", "--config", file, "--socket", path("option.sock"), "--threads", "2", "--workers", "2"],
+                                      log: path("serve.log"))
+        let output = server.waitForLog("serving on")
+        #expect(server.stop() == 0)
         #expect(!FileManager.default.fileExists(atPath: path("file.sock")))
-        #expect(process.terminationStatus == 0)
-        #expect(output.contains("serving on unix:\(path("option.sock")) (mode 660) with 2 threads, mounted at /2fa/; "
+        #expect(output.contains("serving on unix:\(path("option.sock")) (mode 660) with 2 workers of 2 threads, mounted at /2fa/; "
                                 + "store: SQLite \(path("data"))/totpgate.db"), "\(output)")
     }
 }

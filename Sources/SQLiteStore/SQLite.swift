@@ -1,4 +1,5 @@
 internal import CSQLite
+import SQLRecords
 
 // The only file of this target that touches SQLite: every `sqlite3_*` call and
 // every pointer lives here, behind `Connection` and `Statement`.
@@ -16,41 +17,8 @@ public struct SQLiteError: Error, Equatable, CustomStringConvertible {
     var isUniqueViolation: Bool { code == SQLITE_CONSTRAINT | (8 << 8) }  // SQLITE_CONSTRAINT_UNIQUE, a macro Swift cannot import
 }
 
-/// A value bound to a parameter or read from a column.
-enum SQLValue: Equatable {
-    case null
-    case integer(Int64)
-    case text(String)
-    case blob([UInt8])
-}
-
-/// A Swift value that binds to a statement parameter.
-protocol SQLBindable {
-    var sqlValue: SQLValue { get }
-}
-
-extension Int64: SQLBindable {
-    var sqlValue: SQLValue { .integer(self) }
-}
-
-extension Int: SQLBindable {
-    var sqlValue: SQLValue { .integer(Int64(self)) }
-}
-
-extension String: SQLBindable {
-    var sqlValue: SQLValue { .text(self) }
-}
-
-extension Array: SQLBindable where Element == UInt8 {
-    var sqlValue: SQLValue { .blob(self) }
-}
-
-extension Optional: SQLBindable where Wrapped: SQLBindable {
-    var sqlValue: SQLValue { self?.sqlValue ?? .null }
-}
-
 /// One result row, with typed access by column index.
-struct Row {
+struct Row: SQLRow {
     let values: [SQLValue]
 
     func integer(_ column: Int) throws -> Int64 {
@@ -58,22 +26,18 @@ struct Row {
         return value
     }
 
-    func optionalInteger(_ column: Int) throws -> Int64? {
-        if values[column] == .null { return nil }
-        return try integer(column)
-    }
-
     func text(_ column: Int) throws -> String {
         guard case .text(let value) = values[column] else { throw unexpected(column, "text") }
         return value
     }
 
-    func optionalBlob(_ column: Int) throws -> [UInt8]? {
-        switch values[column] {
-        case .null: return nil
-        case .blob(let value): return value
-        default: throw unexpected(column, "a blob")
-        }
+    func blob(_ column: Int) throws -> [UInt8] {
+        guard case .blob(let value) = values[column] else { throw unexpected(column, "a blob") }
+        return value
+    }
+
+    func isNull(_ column: Int) -> Bool {
+        values[column] == .null
     }
 
     private func unexpected(_ column: Int, _ expected: String) -> SQLiteError {

@@ -1,3 +1,6 @@
+import Accounts
+import SQLRecords
+
 /// The ``UserStore`` in one SQLite file: the default for a single host.
 ///
 /// The file is opened in WAL mode (readers never wait for the writer), with a
@@ -11,20 +14,23 @@ public final class SQLiteUserStore: UserStore {
     /// The database file's name inside the data directory.
     public static let fileName = "totpgate.db"
 
-    private let connection: Connection
+    let connection: Connection
 
-    /// Opens the store in `dataDirectory`, creating the file (mode 0600) if needed.
-    public convenience init(dataDirectory: DataDirectory) throws {
+    /// Opens (creating if needed, mode 0600) the store at `path`, migrating its
+    /// schema (`keys` re-key wave-1 throttle state); a writer waits up to
+    /// `busyTimeoutMilliseconds` for another before failing.
+    public init(path: String, keys: AccountKeys, busyTimeoutMilliseconds: Int32 = 5000) throws {
         // SQLite would create the file with the umask's mode, and its -wal and -shm files copy that mode.
-        try dataDirectory.createPrivateFileIfAbsent(named: Self.fileName)
-        try self.init(path: dataDirectory.path(of: Self.fileName))
+        let (directory, name) = Self.split(path)
+        try DataDirectory(path: directory).createPrivateFileIfAbsent(named: name)
+        connection = try Connection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        try migrate(keys: keys)
     }
 
-    /// Opens (creating if needed) the store at `path`; a writer waits up to
-    /// `busyTimeoutMilliseconds` for another before failing.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws {
-        connection = try Connection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        try migrate()
+    /// The directory and file name of `path`.
+    private static func split(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        return (slash == path.startIndex ? "/" : String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
 
     /// The schema version the file is at (`PRAGMA user_version`).
@@ -32,41 +38,25 @@ public final class SQLiteUserStore: UserStore {
         get throws { try connection.rows("PRAGMA user_version")[0].integer(0) }
     }
 
-    private func migrate() throws {
+    private func migrate(keys: AccountKeys) throws {
+        let current = SQLiteSchema.migrations.count
+        // Most opens find the schema current: one read, no write lock, so many workers open at once without queueing.
+        if try schemaVersion == current { return }
         // BEGIN IMMEDIATE: of several workers opening a fresh file at once, one migrates, the others then see it done.
         try connection.transaction {
             let version = try schemaVersion
-            guard version <= Schema.migrations.count else {
-                throw AccountError.schemaTooNew(found: version, supported: Schema.migrations.count)
+            guard version <= current else { throw StoreError.schemaTooNew(found: version, supported: current) }
+            guard version < current else { return }
+            for migration in SQLiteSchema.migrations.dropFirst(Int(version)) {
+                try migration(connection, keys)
             }
-            for script in Schema.migrations.dropFirst(Int(version)) {
-                try connection.execute(script)
-            }
-            try connection.execute("PRAGMA user_version = \(Schema.migrations.count)")
+            try connection.execute("PRAGMA user_version = \(current)")
         }
     }
 
-    private static let userColumns = """
-        id, name, password_hash, totp_secret, pending_totp_secret, enrolled_at, last_step, \
-        failures, last_failure_at, locked_until, session_generation, created_at
-        """
+    // MARK: Users
 
-    private static func record(_ row: Row) throws -> UserRecord {
-        UserRecord(
-            id: try row.integer(0),
-            name: try row.text(1),
-            passwordHash: try row.text(2),
-            sealedSecret: try row.optionalBlob(3),
-            sealedPendingSecret: try row.optionalBlob(4),
-            enrolledAt: try row.optionalInteger(5),
-            lastStep: try row.optionalInteger(6),
-            throttle: ThrottleState(
-                failures: Int(try row.integer(7)),
-                lastFailureAt: try row.optionalInteger(8),
-                lockedUntil: try row.optionalInteger(9)),
-            sessionGeneration: try row.integer(10),
-            createdAt: try row.integer(11))
-    }
+    static let userColumns = UserRecord.columns(groupList: "group_concat(g.name, ',')")
 
     public func insertUser(name: String, passwordHash: String, createdAt: Int64) throws -> Int64 {
         do {
@@ -79,25 +69,41 @@ public final class SQLiteUserStore: UserStore {
     }
 
     public func user(named name: String) throws -> UserRecord? {
-        try connection.rows("SELECT \(Self.userColumns) FROM users WHERE name = ?", name).first.map(Self.record)
+        try connection.rows("SELECT \(Self.userColumns) FROM users WHERE name = ?", name).first.map(UserRecord.init)
     }
 
     public func user(id: Int64) throws -> UserRecord? {
-        try connection.rows("SELECT \(Self.userColumns) FROM users WHERE id = ?", id).first.map(Self.record)
+        try connection.rows("SELECT \(Self.userColumns) FROM users WHERE id = ?", id).first.map(UserRecord.init)
     }
 
     public func allUsers() throws -> [UserRecord] {
-        try connection.rows("SELECT \(Self.userColumns) FROM users ORDER BY name").map(Self.record)
+        try connection.rows("SELECT \(Self.userColumns) FROM users ORDER BY name").map(UserRecord.init)
     }
 
     public func deleteUser(id: Int64) throws -> Bool {
         try connection.run("DELETE FROM users WHERE id = ?", id) == 1
     }
 
-    public func setPasswordHash(userID: Int64, _ hash: String, endingSessions: Bool) throws -> Bool {
-        try connection.run("UPDATE users SET password_hash = ?, session_generation = session_generation + ? WHERE id = ?",
-                           hash, endingSessions ? 1 : 0, userID) == 1
+    public func setPasswordHash(userID: Int64, _ hash: String, endingSessions: Bool) throws -> Int64? {
+        try changingGeneration(userID: userID, by: endingSessions ? 1 : 0) {
+            try connection.rows("""
+                UPDATE users SET password_hash = ?, session_generation = session_generation + ? WHERE id = ?
+                RETURNING session_generation
+                """, hash, endingSessions ? 1 : 0, userID)
+        }
     }
+
+    /// Runs `update` (returning the generation after) and, when it moved the
+    /// generation on by `bump`, deletes the user's devices; one transaction.
+    func changingGeneration(userID: Int64, by bump: Int, _ update: () throws -> [Row]) throws -> Int64? {
+        try connection.transaction {
+            guard let generation = try update().first?.integer(0) else { return nil }
+            if bump > 0 { try connection.run("DELETE FROM devices WHERE user_id = ?", userID) }
+            return generation
+        }
+    }
+
+    // MARK: Second factor
 
     public func startEnrolment(userID: Int64, sealed: [UInt8]) throws -> Bool {
         try connection.run("UPDATE users SET pending_totp_secret = ? WHERE id = ? AND totp_secret IS NULL", sealed, userID) == 1
@@ -106,33 +112,29 @@ public final class SQLiteUserStore: UserStore {
     public func enrol(
         userID: Int64, sealedSecret: [UInt8], replacingPending pending: [UInt8]?, lastStep: Int64?,
         recoveryCodeHashes: [[UInt8]], at time: Int64
-    ) throws -> Bool {
-        try connection.transaction {
-            let set = """
-                UPDATE users SET totp_secret = ?, pending_totp_secret = NULL, enrolled_at = ?, last_step = ?,
-                    session_generation = session_generation + ?
-                WHERE id = ?
-                """
-            let changed = if let pending {
-                try connection.run(set + " AND totp_secret IS NULL AND pending_totp_secret = ?",
-                                   sealedSecret, time, lastStep, 1, userID, pending)
-            } else {
-                try connection.run(set, sealedSecret, time, lastStep, 0, userID)
-            }
-            guard changed == 1 else { return false }
-            try replaceRecoveryCodes(userID: userID, hashes: recoveryCodeHashes)
-            return true
+    ) throws -> Int64? {
+        let bump = pending == nil ? 0 : 1
+        return try changingGeneration(userID: userID, by: bump) {
+            let rows = try connection.rows("""
+                UPDATE users SET totp_secret = ?1, pending_totp_secret = NULL, enrolled_at = ?2, last_step = ?3,
+                    session_generation = session_generation + ?4
+                WHERE id = ?5 AND (?6 IS NULL OR (totp_secret IS NULL AND pending_totp_secret = ?6))
+                RETURNING session_generation
+                """, sealedSecret, time, lastStep, bump, userID, pending)
+            if !rows.isEmpty { try replaceRecoveryCodes(userID: userID, hashes: recoveryCodeHashes) }
+            return rows
         }
     }
 
-    public func resetSecondFactor(userID: Int64) throws -> Bool {
-        try connection.transaction {
+    public func resetSecondFactor(userID: Int64) throws -> Int64? {
+        try changingGeneration(userID: userID, by: 1) {
             try connection.run("DELETE FROM recovery_codes WHERE user_id = ?", userID)
-            return try connection.run("""
+            return try connection.rows("""
                 UPDATE users SET totp_secret = NULL, pending_totp_secret = NULL, enrolled_at = NULL,
                     last_step = NULL, session_generation = session_generation + 1
                 WHERE id = ?
-                """, userID) == 1
+                RETURNING session_generation
+                """, userID)
         }
     }
 
@@ -141,19 +143,7 @@ public final class SQLiteUserStore: UserStore {
                            userID, step) == 1
     }
 
-    public func replaceThrottleState(userID: Int64, expected: ThrottleState, with new: ThrottleState) throws -> Bool {
-        try connection.run("""
-            UPDATE users SET failures = ?, last_failure_at = ?, locked_until = ?
-            WHERE id = ? AND failures = ? AND last_failure_at IS ? AND locked_until IS ?
-            """,
-            new.failures, new.lastFailureAt, new.lockedUntil,
-            userID, expected.failures, expected.lastFailureAt, expected.lockedUntil) == 1
-    }
-
-    public func resetThrottleState(userID: Int64) throws -> Bool {
-        try connection.run("UPDATE users SET failures = 0, last_failure_at = NULL, locked_until = NULL WHERE id = ?",
-                           userID) == 1
-    }
+    // MARK: Recovery codes
 
     public func replaceRecoveryCodes(userID: Int64, hashes: [[UInt8]]) throws {
         try connection.transaction {
@@ -174,8 +164,13 @@ public final class SQLiteUserStore: UserStore {
                                 userID)[0].integer(0))
     }
 
-    public func bumpSessionGeneration(userID: Int64) throws -> Bool {
-        try connection.run("UPDATE users SET session_generation = session_generation + 1 WHERE id = ?", userID) == 1
+    // MARK: Sessions
+
+    public func bumpSessionGeneration(userID: Int64) throws -> Int64? {
+        try changingGeneration(userID: userID, by: 1) {
+            try connection.rows("UPDATE users SET session_generation = session_generation + 1 WHERE id = ? RETURNING session_generation",
+                                userID)
+        }
     }
 
     public func revokeSession(id sessionID: String, expiresAt: Int64) throws {
@@ -191,11 +186,18 @@ public final class SQLiteUserStore: UserStore {
 
     public func sessionStatus(userID: Int64, sessionID: String) throws -> SessionStatus? {
         let rows = try connection.rows("""
-            SELECT session_generation, EXISTS (SELECT 1 FROM revoked_sessions WHERE session_id = ?2)
+            SELECT session_generation, EXISTS (SELECT 1 FROM revoked_sessions WHERE session_id = ?2),
+                (SELECT group_concat(name, ',') FROM user_groups WHERE user_id = ?1)
             FROM users WHERE id = ?1
             """, userID, sessionID)
         guard let row = rows.first else { return nil }
-        return SessionStatus(generation: try row.integer(0), isRevoked: try row.integer(1) != 0)
+        return SessionStatus(generation: try row.integer(0), isRevoked: try row.integer(1) != 0, groups: try UserRecord.groups(row, 2))
+    }
+
+    // MARK: Maintenance
+
+    public func ping() throws {
+        try connection.rows("SELECT 1")
     }
 
     public func inTransaction<T>(_ body: () throws -> T) throws -> T {
