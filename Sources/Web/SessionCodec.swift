@@ -51,29 +51,23 @@ public struct SessionCodec: Sendable {
               let payload = Base64URL.decode(parts[1]),
               let session = Self.parse(payload)
         else { return nil }
-        // A signed value may still hold any Int64 (an old key, a bug, a test):
-        // a difference that overflows is no session, never a trap. Once within
-        // these bounds, the times are near `now` and safe to compute with.
-        guard let sinceIssued = Self.seconds(from: session.issuedAt, to: now),
-              let sinceSeen = Self.seconds(from: session.lastSeen, to: now),
-              sinceIssued >= -Self.clockSkew, sinceSeen >= -Self.clockSkew,
-              sinceIssued < lifetimes.absoluteLimit(for: session.stage), sinceSeen < lifetimes.idle
+        guard let age = Self.seconds(from: session.issuedAt, to: now), let idle = Self.seconds(from: session.lastSeen, to: now),
+              age >= -60, idle >= -60,  // allow clock skew between hosts
+              age < lifetimes.absoluteLimit(for: session.stage), idle < lifetimes.idle
         else { return nil }
         return session
     }
 
-    /// How far ahead of this host's clock another host's may be.
-    static let clockSkew: Int64 = 60
+    /// `now - time`, or nil when that does not fit in `Int64`: a time that far
+    /// out is no time a session could have, and must not trap the process.
+    private static func seconds(from time: Int64, to now: Int64) -> Int64? {
+        let (difference, overflow) = now.subtractingReportingOverflow(time)
+        return overflow ? nil : difference
+    }
 
     /// Whether a response should re-issue the cookie to record activity.
     public func needsRenewal(_ session: Session, now: Int64) -> Bool {
         (Self.seconds(from: session.lastSeen, to: now) ?? .max) >= lifetimes.renewalInterval
-    }
-
-    /// `end - start`, or nil when it does not fit an `Int64`.
-    static func seconds(from start: Int64, to end: Int64) -> Int64? {
-        let (difference, overflow) = end.subtractingReportingOverflow(start)
-        return overflow ? nil : difference
     }
 
     /// `text` split at every `separator`, empty fields kept. Splits the UTF-8
@@ -111,6 +105,7 @@ public struct SessionCodec: Sendable {
     }
 
     /// A decimal integer, optionally negative, that fits `Int64`; nil otherwise.
+    /// A negative one is summed downwards, so `Int64.min` reads too.
     private static func integer(_ bytes: ArraySlice<UInt8>) -> Int64? {
         var digits = bytes[...]
         let negative = digits.first == UInt8(ascii: "-")
@@ -119,12 +114,13 @@ public struct SessionCodec: Sendable {
         var value: Int64 = 0
         for byte in digits {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(byte - UInt8(ascii: "0"))
             let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = shifted.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            let (sum, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             guard !overflow1, !overflow2 else { return nil }
             value = sum
         }
-        return negative ? -value : value
+        return value
     }
 }
 
