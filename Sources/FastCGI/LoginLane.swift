@@ -53,37 +53,19 @@ final class LoginLane: Sendable {
     /// first error one of them met.
     func start(makeResponder: @escaping @Sendable () throws -> any HTTPResponder,
                deliver: @escaping @Sendable (Response, FastCGIRequest, Connection, inout [UInt8]) -> Void) throws {
-        let started = DispatchGroup()
-        let failure = Mutex<(any Error)?>(nil)
-        for index in 0..<plan.threads {
-            started.enter()
-            finished.enter()
-            let thread = Thread { [self] in
-                defer { finished.leave() }
-                let application: any HTTPResponder
-                do {
-                    application = try makeResponder()
-                } catch {
-                    failure.withLock { $0 = $0 ?? error }
-                    started.leave()
-                    return
-                }
-                started.leave()
-                var buffer = [UInt8](repeating: 0, count: Arrival.examinedBytes)
-                while let login = next() {
-                    let response = ContinuousClock.now < login.deadline
-                        ? application.respond(to: login.request) : application.respondBusy(to: login.request)
-                    deliver(response, login.fastCGI, login.connection, &buffer)
-                }
+        let failure = ServingThreads.start(plan.threads, named: "totpgate-login", finished: finished, setUp: { _ in
+            try makeResponder()
+        }, serve: { [self] _, application in
+            var buffer = [UInt8](repeating: 0, count: Arrival.examinedBytes)
+            while let login = next() {
+                let response = ContinuousClock.now < login.deadline
+                    ? application.respond(to: login.request) : application.respondBusy(to: login.request)
+                deliver(response, login.fastCGI, login.connection, &buffer)
             }
-            thread.name = "totpgate-login-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-        started.wait()
-        if let error = failure.withLock({ $0 }) {
+        })
+        if let failure {
             stop()
-            throw error
+            throw failure
         }
     }
 

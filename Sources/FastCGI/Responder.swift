@@ -74,39 +74,18 @@ public final class Responder: Sendable {
         ThreadPoke.install()
         ConnectionCalls.limit(SO_RCVTIMEO, of: listener, to: Self.acceptWakeup)
         room.open()
-        let started = DispatchGroup()
-        let failure = Mutex<(any Error)?>(nil)
-        for (index, loop) in loops.states.enumerated() {
-            started.enter()
-            finished.enter()
-            let thread = Thread { [self] in
-                defer { finished.leave() }
-                loop.attachCurrentThread()
-                let application: any HTTPResponder
-                let request: FastCGIRequest
-                let patience: Poller
-                do {
-                    application = try makeResponder(index)
-                    request = try FastCGIRequest()
-                    patience = try Poller()
-                } catch {
-                    failure.withLock { $0 = $0 ?? error }
-                    started.leave()
-                    return
-                }
-                started.leave()
-                var acceptLoop = AcceptLoop(responder: self, state: loop, application: application, request: request,
-                                            patience: patience)
-                acceptLoop.run()
-            }
-            thread.name = "totpgate-worker-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-        started.wait()
-        if let error = failure.withLock({ $0 }) {
+        let states = loops.states
+        let failure = ServingThreads.start(threads, named: "totpgate-worker", finished: finished, setUp: { index in
+            states[index].attachCurrentThread()
+            return (application: try makeResponder(index), request: try FastCGIRequest(), patience: try Poller())
+        }, serve: { [self] index, tools in
+            var acceptLoop = AcceptLoop(responder: self, state: states[index], application: tools.application,
+                                        request: tools.request, patience: tools.patience)
+            acceptLoop.run()
+        })
+        if let failure {
             stop()
-            throw error
+            throw failure
         }
     }
 
