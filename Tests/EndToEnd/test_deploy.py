@@ -28,13 +28,16 @@ def test_make_install_puts_everything_under_destdir_and_prefix(tmp_path):
     assert modes["etc/totpgate/totpgate.conf"] == 0o644  # no secret in it: the keys live in the data directory
     assert modes["usr/share/doc/totpgate/examples/totpgate-spawn-fcgi"] == 0o755
     assert modes["usr/share/man/man1/totpgate.1"] == 0o644
-    for example in ("nginx-auth-request.conf", "apache-totpgate.conf", "apache-totpgate-fcgid.conf"):
+    for example in ("nginx-auth-request.conf", "apache-totpgate.conf", "apache-totpgate-fcgid.conf",
+                    "apache-totpgate-authorizer.conf", "lighttpd-totpgate-authorizer.conf"):
         assert modes[f"usr/share/doc/totpgate/examples/{example}"] == 0o644
     unit = (root / "usr/lib/systemd/system/totpgate.service").read_text()
     assert "ExecStart=/usr/bin/totpgate serve --config /etc/totpgate/totpgate.conf --socket /run/totpgate/totpgate.sock" in unit
     assert "/usr/local" not in unit
     nginx = (root / "usr/share/doc/totpgate/examples/nginx-auth-request.conf").read_text()
     assert "alias /usr/share/totpgate/static/;" in nginx
+    for example in ("apache-totpgate-authorizer.conf", "lighttpd-totpgate-authorizer.conf"):
+        assert "/usr/share/totpgate/static/" in (root / f"usr/share/doc/totpgate/examples/{example}").read_text()
     assert (root / "usr/bin/totpgate").read_bytes() == BINARY.read_bytes()
 
     # A reinstall keeps the operator's edits to the config file.
