@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from conftest import make_stacks, sign, totp
-from deployments import GateStack, Upstream, self_signed_certificate
+from deployments import GateStack, Upstream, login_location, self_signed_certificate
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
@@ -36,12 +36,6 @@ def gate(make_gate):
     gate = make_gate()
     gate.add_user("alice", secret=SECRET)
     return gate
-
-
-def login_location(response):
-    """The path and decoded `rd` of a redirect to the login page."""
-    location = urllib.parse.urlsplit(response.headers["Location"])
-    return location.path, urllib.parse.parse_qs(location.query).get("rd", [None])[0]
 
 
 def logged_in(gate, rd=None):
