@@ -467,11 +467,12 @@ def shared_site(prefix):
 
 
 class AuthorizerApacheStack(ApacheStack):
-    """Debian's apache2 with apache/totpgate-authorizer.conf as committed:
-    totpgate's pages at /2fa/ through mod_proxy_fcgi and the unix socket,
-    and every other URL of app.example.com (the static directory, `upstream`)
-    and all of wiki.example.com (Host header `wiki.example.com:PORT`) asking
-    totpgate first, through mod_authnz_fcgi and its TCP port. totpgate runs
+    """Debian's apache2 with apache/totpgate-authorizer.conf and
+    totpgate-authorizer-vhost.conf as committed: totpgate's pages at /2fa/
+    through mod_proxy_fcgi and the unix socket, and every other URL of
+    app.example.com (the static directory, `upstream`) and all of
+    wiki.example.com (Host header `wiki.example.com:PORT`) asking totpgate
+    first, through mod_authnz_fcgi and its TCP port. totpgate runs
     as the systemd unit starts it, with the shipped config, `listen` on a
     free loopback port and `settings`."""
 
@@ -494,22 +495,33 @@ class AuthorizerApacheStack(ApacheStack):
         config = workdir / "totpgate.conf"
         config.write_text(shipped_config(self.data, f"listen = 127.0.0.1:{self.authorizer_port}",
                                          *(setting.format(port=self.port) for setting in settings)))
-        substitutions = {
-            "<VirtualHost *:443>": f"<VirtualHost *:{self.port}>",
-            "<VirtualHost *:80>": f"<VirtualHost *:{self.http_port}>",
+        def on_loopback(host):
+            return {
+                "<VirtualHost *:443>": f"<VirtualHost *:{self.port}>",
+                "<VirtualHost *:80>": f"<VirtualHost *:{self.http_port}>",
+                f"/etc/letsencrypt/live/{host}/fullchain.pem": tls[0],
+                f"/etc/letsencrypt/live/{host}/privkey.pem": tls[1],
+            }
+
+        # Both sites enabled, as a2ensite links them: Apache reads them in name order, the second one first.
+        sites = self.run / "sites-enabled"
+        sites.mkdir()
+        (sites / "totpgate-authorizer.conf").write_text(filled_in(ROOT / "apache" / "totpgate-authorizer.conf", {
+            **on_loopback("app.example.com"),
+            # This host is also 127.0.0.1, the address the tests use.
+            "ServerName app.example.com": "ServerName app.example.com\n    ServerAlias 127.0.0.1",
             "fcgi://127.0.0.1:9000/": f"fcgi://127.0.0.1:{self.authorizer_port}/",
             "unix:/run/totpgate/totpgate.sock|": f"unix:{self.socket}|",
             "/usr/local/share/totpgate/static/": f"{self.shared}/static/",
             "/var/www/private/": f"{self.shared}/private/",
-            "/var/www/wiki/": f"{self.shared}/wiki/",
             "http://127.0.0.1:8081/": f"http://127.0.0.1:{upstream.port}/",
-        }
-        for host in ("app.example.com", "wiki.example.com"):
-            substitutions[f"/etc/letsencrypt/live/{host}/fullchain.pem"] = tls[0]
-            substitutions[f"/etc/letsencrypt/live/{host}/privkey.pem"] = tls[1]
-        (self.run / "site.conf").write_text(filled_in(ROOT / "apache" / "totpgate-authorizer.conf", substitutions))
+        }))
+        (sites / "totpgate-authorizer-vhost.conf").write_text(filled_in(ROOT / "apache" / "totpgate-authorizer-vhost.conf", {
+            **on_loopback("wiki.example.com"),
+            "/var/www/wiki/": f"{self.shared}/wiki/",
+        }))
         (self.run / "apache2.conf").write_text(APACHE_MAIN.format(
-            run=self.run, port=self.port, http_port=self.http_port, site=self.run / "site.conf", server_config="",
+            run=self.run, port=self.port, http_port=self.http_port, site=sites / "*.conf", server_config="",
             modules="\n".join(f"LoadModule {name}_module /usr/lib/apache2/modules/mod_{name}.so" for name in self.MODULES)))
         self.log = open(workdir / "totpgate.log", "w+")
         self.responder = self.apache = None

@@ -29,7 +29,8 @@ def test_make_install_puts_everything_under_destdir_and_prefix(tmp_path):
     assert modes["usr/share/doc/totpgate/examples/totpgate-spawn-fcgi"] == 0o755
     assert modes["usr/share/man/man1/totpgate.1"] == 0o644
     for example in ("nginx-auth-request.conf", "apache-totpgate.conf", "apache-totpgate-fcgid.conf",
-                    "apache-totpgate-authorizer.conf", "lighttpd-totpgate-authorizer.conf"):
+                    "apache-totpgate-authorizer.conf", "apache-totpgate-authorizer-vhost.conf",
+                    "lighttpd-totpgate-authorizer.conf"):
         assert modes[f"usr/share/doc/totpgate/examples/{example}"] == 0o644
     unit = (root / "usr/lib/systemd/system/totpgate.service").read_text()
     assert "ExecStart=/usr/bin/totpgate serve --config /etc/totpgate/totpgate.conf --socket /run/totpgate/totpgate.sock" in unit
