@@ -536,9 +536,9 @@ class AuthorizerApacheStack(ApacheStack):
 
 LIGHTTPD_MAIN = """\
 # What Debian's /etc/lighttpd/lighttpd.conf sets that matters here, with the
-# modules `lighty-enable-mod ssl fastcgi proxy setenv` adds.
+# modules `lighty-enable-mod fastcgi proxy setenv` adds.
 server.modules = ("mod_indexfile", "mod_access", "mod_alias", "mod_redirect",
-                  "mod_openssl", "mod_fastcgi", "mod_proxy", "mod_setenv", "mod_staticfile")
+                  "mod_fastcgi", "mod_proxy", "mod_setenv", "mod_staticfile")
 server.document-root = "{shared}/empty"
 server.upload-dirs = ("{run}")
 server.errorlog = "{run}/error.log"
@@ -554,11 +554,6 @@ server.http-parseopts = (
 )
 index-file.names = ("index.html")
 include_shell "/usr/share/lighttpd/create-mime.conf.pl"
-$SERVER["socket"] == "127.0.0.1:{port}" {{
-    ssl.engine = "enable"
-    ssl.pemfile = "{certificate}"
-    ssl.privkey = "{key}"
-}}
 include "{site}"
 """
 
@@ -590,7 +585,9 @@ class LighttpdStack(TLSStack):
         config.write_text(shipped_config(self.data, *(setting.format(port=self.port) for setting in settings)))
         site = filled_in(ROOT / "lighttpd" / "totpgate-authorizer.conf", {
             # This host is also 127.0.0.1, the address the tests use.
-            r'$HTTP["host"] =~ "^app\.example\.com(:[0-9]+)?$"': r'$HTTP["host"] =~ "^(app\.example\.com|127\.0\.0\.1)(:[0-9]+)?$"',
+            '$HTTP["host"] == "app.example.com"': r'$HTTP["host"] =~ "^(app\.example\.com|127\.0\.0\.1)(:[0-9]+)?$"',
+            '$SERVER["socket"] == ":443"': f'$SERVER["socket"] == "127.0.0.1:{self.port}"',
+            'include_shell "/usr/share/lighttpd/use-ipv6.pl 443"': "",
             "/etc/letsencrypt/live/app.example.com/fullchain.pem": tls[0],
             "/etc/letsencrypt/live/app.example.com/privkey.pem": tls[1],
             "/run/totpgate/totpgate.sock": self.socket,
@@ -600,8 +597,8 @@ class LighttpdStack(TLSStack):
         })
         (self.run / "site.conf").write_text(site)
         main = self.run / "lighttpd.conf"
-        main.write_text(LIGHTTPD_MAIN.format(shared=self.shared, run=self.run, port=self.port, http_port=self.http_port,
-                                             certificate=tls[0], key=tls[1], site=self.run / "site.conf"))
+        main.write_text(LIGHTTPD_MAIN.format(shared=self.shared, run=self.run, http_port=self.http_port,
+                                             site=self.run / "site.conf"))
         self.log = open(workdir / "totpgate.log", "w+")
         self.responder = self.lighttpd = None
         responder = [str(BINARY), "serve", "--config", str(config), "--socket", str(self.socket), "--socket-group", "www-data"]
