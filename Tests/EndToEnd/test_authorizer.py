@@ -157,6 +157,17 @@ def test_user_logout_from_the_command_line_ends_access(site):
     wait_for(lambda: site.fetch("GET", "/app/", browser).status_code == 302, "the session to end")
 
 
+def test_without_totpgate_the_site_stays_closed(site, upstream):
+    browser, _ = logged_in(site)
+    assert site.fetch("GET", "/private/secret.txt", browser).status_code == 200
+    assert site.terminate_responder() == 0
+    for path in ("/private/secret.txt", "/app/"):
+        response = site.fetch("GET", path, browser)
+        assert response.status_code in (500, 503), (path, response.status_code)
+        assert PROTECTED_FILE not in response.text
+    assert upstream.received == []
+
+
 def test_totpgate_pages_are_open_and_its_auth_route_closed(site):
     page = site.get("/")
     assert page.status_code == 200
