@@ -77,7 +77,7 @@ class Stack:
         try:
             requests.get(f"http://127.0.0.1:{self.port}/static/totpgate.css", timeout=1)
             return True
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
             return False
 
     def get(self, path, **kwargs):

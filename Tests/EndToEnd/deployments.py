@@ -283,7 +283,7 @@ class TLSStack(Stack):
         try:
             requests.get(self.origin + "/2fa/static/totpgate.css", verify=self.verify, timeout=1)
             return True
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
             return False
 
     def start_responder(self, command):
@@ -476,6 +476,8 @@ class AuthorizerApacheStack(ApacheStack):
     as the systemd unit starts it, with the shipped config, `listen` on a
     free loopback port and `settings`."""
 
+    # Headers an app might take the user from, spelled with hyphens, lower case.
+    IDENTITY_HEADERS = {"x-auth-user", "x-auth-groups", "remote-user"}
     MODULES = APACHE_MODULES + ["authn_core", "authz_user", "dir", "headers", "setenvif",
                                 "proxy", "proxy_fcgi", "proxy_http", "authnz_fcgi"]
 
@@ -564,6 +566,10 @@ class LighttpdStack(TLSStack):
     URL of the host (the static directory, `upstream`), both over the unix
     socket of a totpgate started as the systemd unit does, with the shipped
     config and `settings`. lighttpd runs as www-data, as on Debian."""
+
+    # Headers an app might take the user from, spelled with hyphens, lower
+    # case: lighttpd's Forwarded, and those of the other examples.
+    IDENTITY_HEADERS = {"forwarded", "x-auth-user", "x-auth-groups", "remote-user"}
 
     def __init__(self, workdir: Path, tls, upstream: Upstream, settings=()):
         self.workdir = workdir
