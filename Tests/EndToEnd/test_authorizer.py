@@ -214,6 +214,24 @@ def test_the_renewed_cookie_reaches_the_browser_through_apache(make_apache):
     assert again.status_code == 200 and "Set-Cookie" not in again.headers
 
 
+def test_a_session_in_use_is_renewed_through_the_login_page(site):
+    # lighttpd drops the renewed cookie of an authorizer's 200 (Apache passes
+    # it on), so a page the browser navigates to, once half the session's 30
+    # idle minutes are gone, goes through the login page for a new one.
+    now = int(time.time())
+    cookie = sign(site, ["1", "inuse", "f", "1", "0", str(now - 1200), str(now - 1000), "csrf", "alice", "", "", ""])
+    navigation = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+    detour = site.fetch("GET", "/private/secret.txt", cookies={"totpgate": cookie}, headers=navigation)
+    assert detour.status_code == 302
+    assert login_location(detour) == ("/2fa/", "/private/secret.txt")
+    back = site.fetch("GET", detour.headers["Location"], cookies={"totpgate": cookie}, headers=navigation)
+    assert back.status_code == 303 and back.headers["Location"] == "/private/secret.txt"
+    renewed = back.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    assert renewed != cookie
+    page = site.fetch("GET", "/private/secret.txt", cookies={"totpgate": renewed}, headers=navigation)
+    assert page.status_code == 200 and page.text == PROTECTED_FILE
+
+
 @pytest.mark.parametrize("sent, received", [
     ("totpgate={session}", []),
     ("totpgate={session}; theme=dark", ["theme=dark"]),
