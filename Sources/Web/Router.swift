@@ -17,6 +17,7 @@ public struct Router<Context>: Sendable {
     }
 
     private var routes: [String: Route] = [:]
+    private var authorizer: Handler?
     private let securityHeaders: SecurityHeaders
     private let renderError: ErrorRenderer
 
@@ -36,6 +37,13 @@ public struct Router<Context>: Sendable {
     /// `auth_request` subrequest keeps the method of the request it guards.
     public mutating func any(_ path: String, _ handler: @escaping Handler) {
         routes[path, default: Route()].anyMethod = handler
+    }
+
+    /// Answers every request in the ``Request/Role/authorizer`` role, whatever
+    /// its path and method: such a request is for another site, so no route
+    /// of this one applies. Without this handler they get 404.
+    public mutating func authorize(_ handler: @escaping Handler) {
+        authorizer = handler
     }
 
     /// Routes GET (and so HEAD) on `path`.
@@ -76,12 +84,18 @@ public struct Router<Context>: Sendable {
             response.headers.replace("Content-Length", String(response.body.count))
             response.body = []
         }
-        securityHeaders.apply(to: &response)
+        // An authorizer's 200 is not what the client sees: the web server goes
+        // on to the protected site, and Apache adds the headers of that 200 to
+        // the site's answer, where this CSP would break the site.
+        if request.role == .responder || response.status != .ok { securityHeaders.apply(to: &response) }
         return response
     }
 
     private func dispatch(_ request: Request, _ context: Context) throws -> Response {
-        guard let route = routes[request.path] else { throw HTTPError(.notFound, message: "There is no page here.") }
+        if request.role == .authorizer, let authorizer { return try authorizer(request, context) }
+        guard request.role == .responder, let route = routes[request.path] else {
+            throw HTTPError(.notFound, message: "There is no page here.")
+        }
         let method = request.method == .head ? .get : request.method
         guard let handler = route.byMethod[method] ?? route.anyMethod else {
             var allowed = route.byMethod.keys.map(\.rawValue)
