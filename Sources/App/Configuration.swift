@@ -6,13 +6,13 @@ import Foundation
 /// way wherever it comes from; flags are applied after the file, so they win.
 public struct Configuration: Sendable {
     public var settings = Settings()
-    /// A unix socket to create. With neither this nor ``listen``, the
-    /// listening socket on fd 0 (spawn-fcgi, mod_fcgid).
+    /// A unix socket to create. Without it, the listening socket on fd 0
+    /// (spawn-fcgi, mod_fcgid), if there is one or ``listen`` is not set.
     public var socket: String?
     public var socketMode: UInt32 = 0o660
     /// The group the socket is handed to, so the web server's workers can connect.
     public var socketGroup: String?
-    /// A TCP address to listen on, `HOST:PORT`.
+    /// A TCP address to listen on, `HOST:PORT`: instead of the socket, or as well.
     public var listen: String?
     public var threads = Configuration.defaultThreads
 
@@ -31,11 +31,6 @@ public struct Configuration: Sendable {
         } catch {
             throw .invalidValue(key: key, value: value, reason: error.reason)
         }
-    }
-
-    /// Checks what no single key can: a unix socket and a TCP address at once.
-    public func validate() throws(ConfigurationError) {
-        if socket != nil, listen != nil { throw .conflict("socket and listen are both set; use one of them") }
     }
 
     /// Applies the lines of a config file, `path` naming it in errors.
@@ -83,7 +78,6 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     case invalidValue(key: String, value: String, reason: String)
     case malformedLine
     case repeatedKey(String, firstLine: Int)
-    case conflict(String)
     case unreadable(path: String, reason: String)
     /// `error` at a line of the file at `path`.
     indirect case inFile(path: String, line: Int, ConfigurationError)
@@ -94,7 +88,6 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case .invalidValue(let key, let value, let reason): "\(key) = \(value): \(reason)"
         case .malformedLine: "expected a line \"key = value\""
         case .repeatedKey(let key, let first): "\(key) is already set on line \(first)"
-        case .conflict(let message): message
         case .unreadable(let path, let reason): "cannot read the config file \(path): \(reason)"
         case .inFile(let path, let line, let error): "\(path):\(line): \(error)"
         }

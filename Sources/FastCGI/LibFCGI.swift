@@ -37,6 +37,13 @@ final class FastCGIConnection {
         FCGX_Finish_r(request)
     }
 
+    /// The role the web server asked for in the request's begin record
+    /// (`FCGI_RESPONDER` 1, `FCGI_AUTHORIZER` 2, `FCGI_FILTER` 3), which no
+    /// parameter can override.
+    var role: Int32 {
+        request.pointee.role
+    }
+
     /// Every FastCGI parameter of the current request as name/value pairs.
     func parameters() -> [(name: String, value: String)] {
         var result: [(name: String, value: String)] = []

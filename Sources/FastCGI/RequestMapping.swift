@@ -19,8 +19,18 @@ public struct RequestMapping: Sendable {
         self.basePath = base
     }
 
-    /// The request these parameters describe, with `body` already read.
-    public func request(parameters: [(name: String, value: String)], body: [UInt8]) -> Request {
+    /// The role of a begin record's role number: responder (1) or authorizer
+    /// (2); nil for a filter (3), which totpgate is not, or anything else.
+    public static func role(_ number: Int32) -> Request.Role? {
+        switch number {
+        case 1: .responder
+        case 2: .authorizer
+        default: nil
+        }
+    }
+
+    /// The request these parameters describe, with `body` already read, in `role`.
+    public func request(parameters: [(name: String, value: String)], body: [UInt8], role: Request.Role = .responder) -> Request {
         var method = "GET", requestURI = "", documentURI = "", scriptName = "", pathInfo = ""
         var query: String?, clientAddress = "", https = "", scheme = "", contentType = "", contentLength = ""
         var headers = HTTPHeaders()
@@ -71,7 +81,8 @@ public struct RequestMapping: Sendable {
             clientAddress: clientAddress,
             isHTTPS: Self.isOn(https) || Self.isHTTPS(scheme),
             basePath: base,
-            originalURI: requestURI.isEmpty ? path : requestURI
+            originalURI: requestURI.isEmpty ? path : requestURI,
+            role: role
         )
     }
 

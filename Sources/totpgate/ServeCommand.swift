@@ -11,8 +11,8 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Run the FastCGI responder.",
         discussion: """
-            Listens on a unix socket (--socket), a TCP address (--listen), or, with neither, the \
-            listening socket on fd 0 as spawn-fcgi and mod_fcgid hand it over. SIGTERM or SIGINT \
+            Listens on a unix socket (--socket), a TCP address (--listen), or both at once; without a \
+            socket, on the listening socket on fd 0 as spawn-fcgi and mod_fcgid hand it over. SIGTERM or SIGINT \
             stops accepting, finishes the requests in flight and exits 0.
 
             Every option below (but --config) is also a key of the config file, named without \
@@ -64,6 +64,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "A host, HOST or HOST:PORT, that rd may lead to after login; repeat for more (default: local paths only).")
     var allowedRedirectHost: [String] = []
 
+    @Option(help: "Where a FastCGI authorizer (Apache, lighttpd) sends visitors to log in, rd added: an https:// URL or a path (default: the mount point on the protected site's own host).")
+    var loginURL: String?
+
     @Option(help: "Seconds an account refuses attempts after its 5th consecutive failure; doubles with each further one (default: 30).")
     var throttleDelay: Int64?
 
@@ -73,29 +76,34 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Low-priority threads hashing passwords, each one scrypt at a time (default: half the cores, at least 1).")
     var passwordHashThreads: Int?
 
-    func validate() throws {
-        guard socket == nil || listen == nil else { throw ValidationError("use --socket or --listen, not both") }
-    }
-
     /// The config file's settings with the options given here applied over them.
     func loadConfiguration() throws -> Configuration {
         var configuration = try data.configuration()
-        // One endpoint: a socket or address given here replaces the file's, of either kind.
-        if socket != nil || listen != nil {
-            configuration.socket = nil
-            configuration.listen = nil
-        }
         if !allowedRedirectHost.isEmpty { configuration.settings.allowedRedirectHosts = [] }
         let options: [(String, (any CustomStringConvertible)?)] = [
             ("socket", socket), ("socket-mode", socketMode), ("socket-group", socketGroup), ("listen", listen),
             ("threads", threads), ("base-path", basePath), ("www", www), ("app-name", appName), ("logo", logo),
             ("cookie-name", cookieName), ("cookie-secure", cookieSecure?.rawValue), ("cookie-domain", cookieDomain),
-            ("cookie-path", cookiePath), ("throttle-delay", throttleDelay), ("lock-duration", lockDuration),
+            ("cookie-path", cookiePath), ("login-url", loginURL), ("throttle-delay", throttleDelay), ("lock-duration", lockDuration),
             ("password-hash-threads", passwordHashThreads),
         ] + allowedRedirectHost.map { ("allowed-redirect-host", $0) }
         for (key, value) in options { try configuration.setFlag(key, to: value) }
-        try configuration.validate()
         return configuration
+    }
+
+    /// Where to serve: the unix socket, or without one the socket on fd 0
+    /// that spawn-fcgi or mod_fcgid hands over; and the TCP address, when
+    /// there is one, as well (Apache's mod_authnz_fcgi reaches FastCGI over
+    /// TCP only, while the pages may stay on the socket).
+    static func endpoints(of configuration: Configuration) -> [Endpoint] {
+        var endpoints: [Endpoint] = []
+        if let socket = configuration.socket {
+            endpoints.append(.unixSocket(path: socket, mode: configuration.socketMode, group: configuration.socketGroup))
+        } else if configuration.listen == nil || Endpoint.inheritedSocketIsOpen {
+            endpoints.append(.inherited)
+        }
+        if let listen = configuration.listen { endpoints.append(.tcp(listen)) }
+        return endpoints
     }
 
     func run() throws {
@@ -104,23 +112,17 @@ struct ServeCommand: ParsableCommand {
         let logger = Logger(label: "totpgate")
         let application = try Application(settings: configuration.settings, logger: logger)
 
-        let endpoint: Endpoint
-        if let socket = configuration.socket {
-            endpoint = .unixSocket(path: socket, mode: configuration.socketMode, group: configuration.socketGroup)
-        } else if let listen = configuration.listen {
-            endpoint = .tcp(listen)
-        } else {
-            endpoint = .inherited
-        }
         if let listen = configuration.listen,
            !(listen.hasPrefix("127.") || listen.hasPrefix("localhost:") || listen.hasPrefix("[::1]:")) {
             // FastCGI has no authentication: whoever reaches the port can claim any client address or HTTPS.
             logger.warning("listening on \(listen), not loopback: only the web server must be able to reach this port")
         }
         let basePath = configuration.settings.basePath
-        let responder = try Responder(endpoint: endpoint, threads: configuration.threads, basePath: basePath, logger: logger)
+        let endpoints = Self.endpoints(of: configuration)
+        let responder = try Responder(endpoints: endpoints, threads: configuration.threads, basePath: basePath, logger: logger)
         logger.info("""
-            totpgate serving on \(endpoint) with \(configuration.threads) threads, \
+            totpgate serving on \(endpoints.map(\.description).joined(separator: " and ")) \
+            with \(configuration.threads) threads\(endpoints.count > 1 ? " each" : ""), \
             mounted at \(basePath.isEmpty ? "/" : basePath + "/"); store: \(application.storeDescription)
             """)
         try responder.run { _ in try application.makeWorker() }

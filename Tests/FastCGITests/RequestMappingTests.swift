@@ -134,4 +134,26 @@ struct ResponseEncodingTests {
             #expect(RequestMapping(basePath: "").request(parameters: named + [("REQUEST_URI", "/")], body: []).headers["content-length"] == nil)
         }
     }
+
+    /// The role comes from the begin record (libfcgi's `role`), never from a
+    /// parameter a web server or client could add.
+    @Test(arguments: [(Int32(1), Request.Role.responder as Request.Role?), (2, .authorizer), (3, nil), (0, nil), (99, nil)])
+    func rolesOfTheBeginRecord(_ number: Int32, _ role: Request.Role?) {
+        #expect(RequestMapping.role(number) == role)
+    }
+
+    /// Apache's `mod_authnz_fcgi` sends no SCRIPT_NAME, PATH_INFO or
+    /// CONTENT_LENGTH; REQUEST_URI and HTTP_HOST are the protected request's.
+    @Test func anAuthorizerRequestKeepsTheProtectedAddress() {
+        let parameters: [(name: String, value: String)] = [
+            ("FCGI_ROLE", "AUTHORIZER"), ("HTTP_HOST", "app.example.com:8443"), ("HTTP_COOKIE", "totpgate=abc"),
+            ("REQUEST_SCHEME", "https"), ("REQUEST_METHOD", "POST"), ("QUERY_STRING", "a=1"), ("REQUEST_URI", "/private/x?a=1"),
+            ("FCGI_APACHE_ROLE", "AUTHENTICATOR"), ("FCGI_ROLE", "AUTHORIZER"),
+        ]
+        let request = RequestMapping(basePath: "/2fa").request(parameters: parameters, body: [], role: .authorizer)
+        #expect(request.role == .authorizer)
+        #expect(request.originalURI == "/private/x?a=1")
+        #expect(request.headers["host"] == "app.example.com:8443")
+        #expect(request.isHTTPS && request.method == .post && request.basePath == "/2fa")
+    }
 }

@@ -77,7 +77,6 @@ struct CodeCommandTests {
         ["nonsense"],
         ["serve", "--lock-duration", "9223372036854775807"],
         ["serve", "--throttle-delay", "-1"],
-        ["serve", "--socket", "/tmp/x.sock", "--listen", "127.0.0.1:9000"],
         ["serve", "--threads", "0"],
         ["serve", "--socket-mode", "999"],
         ["serve", "--base-path", "2fa"],

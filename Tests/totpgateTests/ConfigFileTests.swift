@@ -25,7 +25,6 @@ struct ConfigFileTests {
         (["threads = 0"], ":1: threads = 0: must be a whole number from 1 to 256"),
         (["# a comment", "cookie-secure = sometimes"], ":2: cookie-secure = sometimes: must be auto, always or never"),
         (["thread = 3"], ":1: unknown key \"thread\" (README: Configuration lists the keys)"),
-        (["socket = /a", "listen = 127.0.0.1:9000"], "socket and listen are both set; use one of them"),
     ])
     func aBadFileStopsServeWithOneLine(_ lines: [String], _ message: String) throws {
         let file = path("bad.conf")
@@ -63,27 +62,57 @@ struct ConfigFileTests {
         }
     }
 
-    /// Options override the file; the start line names the endpoint and the store.
-    @Test func optionsOverrideTheFile() throws {
-        let file = try config("data-dir = \(path("data"))", "socket = \(path("file.sock"))", "threads = 3", "base-path = /2fa")
+    /// `totpgate serve` with `arguments`, stopped (SIGTERM) once `socket`
+    /// exists, with `whileServing` run in between; its output and exit status.
+    func serve(_ arguments: [String], until socket: String, whileServing: () throws -> Void = {}) throws -> (String, Int32) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: totpgatePath)
-        process.arguments = ["serve", "--config", file, "--socket", path("option.sock"), "--threads", "2"]
+        process.arguments = ["serve"] + arguments
         let log = Pipe()
         process.standardError = log
         try process.run()
         let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: path("option.sock")), process.isRunning, Date() < deadline {
+        while !FileManager.default.fileExists(atPath: socket), process.isRunning, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.02)
         }
-        let started = FileManager.default.fileExists(atPath: path("option.sock"))
+        if FileManager.default.fileExists(atPath: socket) { try whileServing() }
         process.terminate()
         let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(started, "\(output)")
+        return (output, process.terminationStatus)
+    }
+
+    /// Options override the file; the start line names the endpoint and the store.
+    @Test func optionsOverrideTheFile() throws {
+        let file = try config("data-dir = \(path("data"))", "socket = \(path("file.sock"))", "threads = 3", "base-path = /2fa")
+        let (output, status) = try serve(["--config", file, "--socket", path("option.sock"), "--threads", "2"], until: path("option.sock"))
         #expect(!FileManager.default.fileExists(atPath: path("file.sock")))
-        #expect(process.terminationStatus == 0)
+        #expect(status == 0)
         #expect(output.contains("serving on unix:\(path("option.sock")) (mode 660) with 2 threads, mounted at /2fa/; "
                                 + "store: SQLite \(path("data"))/totpgate.db"), "\(output)")
+    }
+
+    /// The unit's socket for nginx and the file's TCP port for Apache's
+    /// `mod_authnz_fcgi` (TCP only): one process answers on both.
+    @Test func aSocketAndATCPAddressServeAtOnce() throws {
+        let address = "127.0.0.1:\(freeLoopbackPort())"
+        let file = try config("data-dir = \(path("data"))", "listen = \(address)", "base-path = /2fa")
+        var answers: [String] = []
+        let (output, status) = try serve(["--config", file, "--socket", path("both.sock"), "--threads", "1"], until: path("both.sock")) {
+            for target in [path("both.sock"), address] { answers.append(try loginPage(through: target)) }
+        }
+        #expect(status == 0)
+        #expect(output.contains("serving on unix:\(path("both.sock")) (mode 660) and tcp:\(address) with 1 threads each, "), "\(output)")
+        #expect(answers.count == 2 && answers.allSatisfy { $0.hasPrefix("Status: 200 OK\r\n") && $0.contains("action=\"/2fa/login\"") },
+                "\(answers)")
+    }
+
+    /// `GET /2fa/` through libfcgi's `cgi-fcgi`, to a socket path or a TCP address.
+    func loginPage(through target: String) throws -> String {
+        let cgiFCGI = try #require(which("cgi-fcgi"), "cgi-fcgi (Debian's libfcgi-bin) must be installed")
+        let result = try run(cgiFCGI, ["-bind", "-connect", target], environment: [
+            "REQUEST_METHOD": "GET", "REQUEST_URI": "/2fa/", "DOCUMENT_URI": "/2fa/", "QUERY_STRING": "", "CONTENT_LENGTH": "0",
+        ])
+        return result.stdout
     }
 }
