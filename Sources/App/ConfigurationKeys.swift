@@ -73,6 +73,9 @@ extension Configuration {
             config, value throws(InvalidValue) in
             config.settings.allowedRedirectHosts.insert(try allowedHost(value))
         },
+        Key("login-url", default: "the mount point on the protected site's own host") { config, value throws(InvalidValue) in
+            config.settings.loginURL = try loginURL(value)
+        },
         Key("throttle-delay", default: "`30` (seconds)") { config, value throws(InvalidValue) in
             config.settings.accounts.throttle.initialDelay = try integer(value, in: 0...tenYears)
         },
@@ -170,6 +173,21 @@ extension Configuration {
     private static func cookiePath(_ value: String) throws(InvalidValue) -> String {
         guard SetCookie.isValidPath(value) else { throw InvalidValue(reason: "must start with / and hold no spaces or ;") }
         return value
+    }
+
+    /// An `http(s)://` URL of a host as ``allowedHost(_:)`` takes them, or a
+    /// local path; without a fragment, since `rd` is added to its query.
+    private static func loginURL(_ value: String) throws(InvalidValue) -> String {
+        let refusal = InvalidValue(reason: "must be an https:// URL or a path, e.g. https://auth.example.com/2fa/ or /2fa/")
+        let url = try text(value)
+        guard !url.contains("#"), !url.contains(" "), !url.hasPrefix("//") else { throw refusal }
+        if url.hasPrefix("/") { return url }
+        let lower = url.lowercased()
+        let rest = lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil
+        guard let rest, let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first,
+              ReturnAddress.allowedHost(String(host)) != nil, rest.dropFirst(host.count).hasPrefix("/")
+        else { throw refusal }
+        return url
     }
 
     private static func allowedHost(_ value: String) throws(InvalidValue) -> String {

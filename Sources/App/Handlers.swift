@@ -24,6 +24,7 @@ struct Handlers: Sendable {
         router.post("/logout/everywhere") { try logoutEverywhere($0, $1) }
         router.post("/recovery-codes") { try regenerateRecoveryCodes($0, $1) }
         router.any("/auth") { try auth($0, $1) }
+        router.authorize { try authorize($0, $1) }
     }
 
     /// The request's session when its cookie verifies, has not expired, and

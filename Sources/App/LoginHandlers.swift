@@ -7,19 +7,24 @@ extension Handlers {
     /// The one answer to every failed attempt: no hint of which part was wrong.
     static let invalidCredentials = "Invalid username, password or code"
 
-    /// `GET /`: the login form with its CSRF token; a logged-in user goes home.
+    /// `GET /`: the login form with its CSRF token; a logged-in user goes on
+    /// to `rd`, or home.
     func loginPage(_ request: Request, _ context: RequestContext) throws -> Response {
         let existing = try session(of: request, context)
+        let linked = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
+        if let existing, existing.stage == .full {
+            // The cookie is renewed on the way: the authorizer sends a session
+            // in use on a protected site here for that (``renewalDetour``).
+            return try redirect(to: linked ?? request.url("/home"), with: existing, request, context)
+        }
         switch existing?.stage {
-        case .full: return .redirect(to: request.url("/home"))
         case .password: return .redirect(to: request.url("/login/code"))  // "Cancel" there logs out
         case .enrolling: return .redirect(to: request.url("/enroll"))
-        case .anonymous, nil: break
+        case .full, .anonymous, nil: break  // a full session went on above
         }
         // The return address comes from the link that sent the user here, or
         // from the session when a failed attempt brought them back.
-        let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
-            ?? existing?.returnTo
+        let returnTo = linked ?? existing?.returnTo
         return try page("login", title: "Sign in", session: existing ?? Session.anonymous(now: context.now),
                         isNew: existing == nil, request, context, ["rd": returnTo ?? ""])
     }

@@ -2,7 +2,7 @@ import Accounts
 import OTP
 import Web
 
-/// `/logout` and `/auth`: ending a session, and checking one for nginx.
+/// `/logout` and `/auth`: ending a session, and judging one for nginx.
 extension Handlers {
     /// `GET` or `POST /logout`: ends the session for real (a copy of the
     /// cookie stops working), clears the cookie and goes to the start.
@@ -21,36 +21,22 @@ extension Handlers {
         return response
     }
 
-    /// `/auth`, for nginx `auth_request`: 200 with `X-Auth-User` for a fully
-    /// logged-in session, 401 otherwise; never a body. Any method gets the same
-    /// answer, since the subrequest keeps the guarded request's method.
-    /// Renews an idle-expiring cookie through `Set-Cookie`; a 401 names in
-    /// `X-Auth-Return-To` where the login should lead back to.
+    /// `/auth`, for nginx `auth_request`: ``decide(_:_:)`` as headers, never
+    /// a body. `200` with `X-Auth-User`, renewing an idle-expiring cookie
+    /// through `Set-Cookie`; `401` for a visitor who must log in, naming in
+    /// `X-Auth-Return-To` where the login should lead back to; `403` when
+    /// refused. Any method gets the same answer, since the subrequest keeps
+    /// the guarded request's method.
     func auth(_ request: Request, _ context: RequestContext) throws -> Response {
-        guard let session = try session(of: request, context, at: .full) else {
+        switch try decide(request, context) {
+        case .allow(let session, _):
+            return try renewing(session, in: Response(status: .ok, headers: ["X-Auth-User": session.username]), request, context)
+        case .logIn(let returnTo):
             var response = Response(status: .unauthorized)
-            if let returnTo = guardedAddress(of: request) {
-                response.headers.add("X-Auth-Return-To", PercentEncoding.encode(returnTo))
-            }
+            if let returnTo { response.headers.add("X-Auth-Return-To", PercentEncoding.encode(returnTo)) }
             return response
+        case .deny:
+            return Response(status: .forbidden)
         }
-        var response = Response(status: .ok, headers: ["X-Auth-User": session.username])
-        if cookie.codec.needsRenewal(session, now: context.now) {
-            try cookie.store(session, in: &response, for: request, now: context.now)
-        }
-        return response
-    }
-
-    /// The URL of the request `auth_request` guards (its `REQUEST_URI`, which
-    /// the subrequest keeps), as the login page takes it for `rd`: absolute when
-    /// its host is one `rd` may name, so a login on another host leads back
-    /// here; a local path otherwise. Nil when it would not pass as `rd`.
-    func guardedAddress(of request: Request) -> String? {
-        var address = request.originalURI
-        if let host = request.headers["host"].flatMap(ReturnAddress.allowedHost),
-           settings.allowedRedirectHosts.contains(host) {
-            address = (request.isHTTPS ? "https://" : "http://") + host + address
-        }
-        return ReturnAddress.validated(address, allowedHosts: settings.allowedRedirectHosts)
     }
 }

@@ -1,0 +1,51 @@
+import Web
+
+/// What the gate says about a request for a protected site: the one decision
+/// behind nginx's `/auth` and the FastCGI authorizer, so that every web server
+/// guards alike.
+enum AccessDecision: Equatable {
+    /// It may go on; the site learns who asks.
+    case allow(Session, groups: [String])
+    /// The visitor must log in first, then come back to `returnTo` (nil when
+    /// the protected address could not be an `rd`).
+    case logIn(returnTo: String?)
+    /// Refused: the user may not reach this address.
+    case deny
+}
+
+extension Handlers {
+    /// The decision for `request`, which describes a request for a protected
+    /// site: its `Host` and `originalURI` are that request's.
+    func decide(_ request: Request, _ context: RequestContext) throws -> AccessDecision {
+        guard let session = try session(of: request, context, at: .full) else {
+            return .logIn(returnTo: guardedAddress(of: request))
+        }
+        // The access rules, when there are any, decide here: on the user, their
+        // groups and the protected host and URI.
+        return .allow(session, groups: [])
+    }
+
+    /// The URL of the guarded request (`REQUEST_URI`, which an nginx
+    /// subrequest keeps and a FastCGI authorizer request carries), as the
+    /// login page takes it for `rd`: absolute when its host is one `rd` may
+    /// name, so a login on another host leads back here; a local path
+    /// otherwise. Nil when it would not pass as `rd`.
+    func guardedAddress(of request: Request) -> String? {
+        var address = request.originalURI
+        if let host = request.headers["host"].flatMap(ReturnAddress.allowedHost),
+           settings.allowedRedirectHosts.contains(host) {
+            address = (request.isHTTPS ? "https://" : "http://") + host + address
+        }
+        return ReturnAddress.validated(address, allowedHosts: settings.allowedRedirectHosts)
+    }
+
+    /// `response` with the cookie of `session` re-issued when it is due for
+    /// renewal, so the idle limit counts from the last request to any
+    /// protected page.
+    func renewing(_ session: Session, in response: Response, _ request: Request, _ context: RequestContext) throws -> Response {
+        guard cookie.codec.needsRenewal(session, now: context.now) else { return response }
+        var response = response
+        try cookie.store(session, in: &response, for: request, now: context.now)
+        return response
+    }
+}
