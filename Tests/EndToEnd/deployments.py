@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from conftest import BINARY, DEADLINE, ROOT, Browser, Stack, free_port, terminate, wait_for
+from conftest import BINARY, DEADLINE, ROOT, Browser, Stack, free_port, terminate, totp, wait_for
 
 
 def filled_in(template: Path, substitutions: dict) -> str:
@@ -54,6 +54,18 @@ def on_loopback(site: str, host, port, http_port, tls, socket, private, upstream
         "/var/www/private/": f"{private}/",
         "server 127.0.0.1:8081;": f"server 127.0.0.1:{upstream_port};",
     }, "the nginx site")
+
+
+ALICE_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # the TOTP secret the deployment tests enrol alice with
+
+
+def logged_in(stack, rd=None):
+    """A browser in which alice (enrolled with ALICE_SECRET) has just logged
+    in with password and code, and the login's answer."""
+    browser = stack.browser()
+    response = browser.login("alice", code=totp(ALICE_SECRET), rd=rd)
+    assert response.status_code == 303, response.text
+    return browser, response
 
 
 def login_location(response):

@@ -11,10 +11,10 @@ import pytest
 import requests
 
 from conftest import Phone, make_stacks, sign, totp, wait_for
-from deployments import (PROTECTED_FILE, WIKI_PAGE, AuthorizerApacheStack, LighttpdStack, Upstream, login_location,
-                         self_signed_certificate)
+from deployments import (ALICE_SECRET, PROTECTED_FILE, WIKI_PAGE, AuthorizerApacheStack, LighttpdStack, Upstream,
+                         logged_in, login_location, self_signed_certificate)
 
-SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+SECRET = ALICE_SECRET
 PASSWORD = "correct horse battery"
 SERVERS = {"apache": AuthorizerApacheStack, "lighttpd": LighttpdStack}
 # What a client might send hoping the app takes it for the user: the headers
@@ -56,13 +56,6 @@ def site(make_site):
     site = make_site()
     site.add_user("alice", secret=SECRET)
     return site
-
-
-def logged_in(site, rd=None):
-    browser = site.browser()
-    response = browser.login("alice", code=totp(SECRET), rd=rd)
-    assert response.status_code == 303, response.text
-    return browser, response
 
 
 @pytest.mark.parametrize("path", ["/private/secret.txt", "/app/search?q=a+b&page=2", "/app/a%20b/%C3%A9?x=%26y"])

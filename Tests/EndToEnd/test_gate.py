@@ -3,15 +3,14 @@ and an app with totpgate at /2fa/, over TLS."""
 import json
 import re
 import time
-import urllib.parse
 
 import pytest
 import requests
 
 from conftest import make_stacks, sign, totp
-from deployments import GateStack, Upstream, login_location, self_signed_certificate
+from deployments import ALICE_SECRET, GateStack, Upstream, logged_in, login_location, self_signed_certificate
 
-SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+SECRET = ALICE_SECRET
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +35,6 @@ def gate(make_gate):
     gate = make_gate()
     gate.add_user("alice", secret=SECRET)
     return gate
-
-
-def logged_in(gate, rd=None):
-    browser = gate.browser()
-    response = browser.login("alice", code=totp(SECRET), rd=rd)
-    assert response.status_code == 303, response.text
-    return browser, response
 
 
 @pytest.mark.parametrize("path", ["/private/secret.txt", "/app/search?q=a+b&page=2", "/app/a%20b/%C3%A9?x=%26y"])
