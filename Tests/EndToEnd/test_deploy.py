@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import BINARY, DEADLINE, ROOT, totp, wait_for
+from conftest import BINARY, DEADLINE, ROOT, free_port, totp, wait_for
 from deployments import (LoggedProcess, fastcgi, filled_in, make_install, shared_directory, shipped_config,
                          system_user, unit_settings)
 
@@ -239,7 +239,7 @@ class UnitService(LoggedProcess):
     unit's own SystemCallFilter= lines (syscall_filter.py). Everything under
     `root`, a directory the service user can traverse."""
 
-    def __init__(self, root, user):
+    def __init__(self, root, user, settings=()):
         make_install(f"PREFIX={root}/usr", f"SYSCONFDIR={root}/etc")
         self.root, self.user = root, user
         self.unit = root / "usr/lib/systemd/system/totpgate.service"
@@ -255,7 +255,8 @@ class UnitService(LoggedProcess):
         # The installed config names the unit's state directory as its data dir.
         self.config = root / "etc/totpgate/totpgate.conf"
         self.config.write_text(filled_in(self.config, {f"data-dir = /var/lib/{state}\n": f"data-dir = {self.data}\n",
-                                                       "#base-path = /2fa": "base-path = /2fa"}))
+                                                       "#base-path = /2fa": "base-path = /2fa"})
+                               + "".join(f"{setting}\n" for setting in settings))
         [start] = self.setting("ExecStart")
         command = shlex.split(start.replace(f"/run/{runtime}/", f"{runtime_directory}/"))
         assert command[0] == str(root / "usr/bin/totpgate"), command  # no ExecStart= prefix (-, +, !, @)
@@ -310,13 +311,25 @@ class UnitService(LoggedProcess):
 
 
 @pytest.fixture
-def unit_service():
+def make_unit_service():
+    """`make(*settings)`: the unit's service with `settings` added to its config file."""
     with system_user() as user, shared_directory("totpgate-unit-") as root:
-        service = UnitService(root, user)
+        services = []
+
+        def make(*settings):
+            services.append(UnitService(root, user, settings))
+            return services[-1]
+
         try:
-            yield service
+            yield make
         finally:
-            service.close()
+            for service in services:
+                service.close()
+
+
+@pytest.fixture
+def unit_service(make_unit_service):
+    return make_unit_service()
 
 
 def login_form(socket):
@@ -357,3 +370,16 @@ def test_under_the_units_system_call_filter_systemctl_reload_rereads_the_config(
     wait_for(lambda: "Reloaded gate" in fastcgi(unit_service.socket, "GET", "/2fa/")[2], "the reloaded app-name")
     assert unit_service.process.poll() is None, unit_service.ended()
     assert unit_service.stop() == 0, unit_service.ended()
+
+
+def test_under_the_units_system_call_filter_serve_listens_on_the_socket_and_a_port(make_unit_service):
+    # README, Protecting sites with Apache: `listen` in the config, next to the unit's socket.
+    address = f"127.0.0.1:{free_port()}"
+    service = make_unit_service(f"listen = {address}")
+    wait_for(lambda: "serving on" in service.output() or service.process.poll() is not None, "the start line")
+    assert f"serving on unix:{service.socket} (mode 660, group www-data) and tcp:{address} with" in service.output()
+    for target in (service.socket, address):
+        status, _, page = fastcgi(target, "GET", "/2fa/")
+        assert status == 200 and "Sign in" in page, target
+    assert service.stop() == 0, service.ended()
+    assert not service.socket.exists()
