@@ -6,6 +6,7 @@ import json
 import re
 import time
 import urllib.parse
+from pathlib import Path
 
 import pytest
 import requests
@@ -13,6 +14,7 @@ import requests
 from conftest import Phone, make_stacks, sign, totp, wait_for
 from deployments import (ALICE_SECRET, PROTECTED_FILE, WIKI_PAGE, AuthorizerApacheStack, LighttpdStack, Upstream,
                          logged_in, login_location, self_signed_certificate)
+from readme_steps import ReadmeSection
 
 SECRET = ALICE_SECRET
 PASSWORD = "correct horse battery"
@@ -295,3 +297,20 @@ def test_the_browser_journey_through_apache(make_apache, chrome):
     chrome.wait_for_path("/2fa/")
     chrome.wait_for_heading("Sign in")
     assert chrome.console_problems() == []
+
+
+# What Debian's apache2 package enables by itself.
+DEBIAN_APACHE_MODULES = {"access_compat", "alias", "auth_basic", "authn_core", "authn_file", "authz_core", "authz_host",
+                         "authz_user", "autoindex", "deflate", "dir", "env", "filter", "mime", "mpm_event", "negotiation",
+                         "reqtimeout", "setenvif", "status"}
+
+
+def test_readmes_a2enmod_line_enables_what_the_example_needs():
+    # README's Apache steps run a2enmod (Debian's apache2 package; the tests
+    # have apache2-bin): the modules it names, with Debian's defaults and
+    # proxy (which a2enmod enables for proxy_fcgi), are those the tests load.
+    line = ReadmeSection("Protecting sites with Apache")("a2enmod ssl headers setenvif proxy_fcgi proxy_http authnz_fcgi")
+    named = set(line.split()[1:])
+    assert set(AuthorizerApacheStack.MODULES) <= named | DEBIAN_APACHE_MODULES | {"proxy"}
+    for module in named:
+        assert Path(f"/usr/lib/apache2/modules/mod_{module}.so").exists(), module
