@@ -62,12 +62,15 @@ struct ConfigFileTests {
         }
     }
 
-    /// `totpgate serve` with `arguments`, stopped (SIGTERM) once `socket`
-    /// exists, with `whileServing` run in between; its output and exit status.
-    func serve(_ arguments: [String], until socket: String, whileServing: () throws -> Void = {}) throws -> (String, Int32) {
+    /// `totpgate serve` with `arguments` (under `launcher`, such as
+    /// spawn-fcgi, when given), stopped (SIGTERM) once `socket` exists, with
+    /// `whileServing` run in between; its output and exit status.
+    func serve(_ arguments: [String], launcher: [String] = [], until socket: String,
+               whileServing: () throws -> Void = {}) throws -> (String, Int32) {
+        let command = launcher + [totpgatePath, "serve"] + arguments
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: totpgatePath)
-        process.arguments = ["serve"] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         let log = Pipe()
         process.standardError = log
         try process.run()
@@ -105,6 +108,27 @@ struct ConfigFileTests {
         #expect(output.contains("serving on unix:\(path("both.sock")) (mode 660) and tcp:\(address) with 1 threads each, "), "\(output)")
         #expect(answers.count == 2 && answers.allSatisfy { $0.hasPrefix("Status: 200 OK\r\n") && $0.contains("action=\"/2fa/login\"") },
                 "\(answers)")
+    }
+
+    /// Under spawn-fcgi (the socket on fd 0), `listen` adds the TCP port
+    /// rather than replacing the socket nginx uses.
+    @Test func theSocketOnFD0AndATCPAddressServeAtOnce() throws {
+        let spawnFCGI = try #require(which("spawn-fcgi"), "spawn-fcgi must be installed")
+        let address = "127.0.0.1:\(freeLoopbackPort())"
+        var answers: [String] = []
+        let arguments = ["--data-dir", path("data"), "--listen", address, "--base-path", "/2fa", "--threads", "1"]
+        let (output, status) = try serve(arguments, launcher: [spawnFCGI, "-n", "-s", path("fd0.sock"), "--"],
+                                         until: path("fd0.sock")) {
+            // spawn-fcgi makes the socket before totpgate starts: wait for its start line's second endpoint.
+            let deadline = Date().addingTimeInterval(10)
+            while (try? loginPage(through: address))?.hasPrefix("Status: 200") != true, Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            for target in [path("fd0.sock"), address] { answers.append(try loginPage(through: target)) }
+        }
+        #expect(status == 0)
+        #expect(output.contains("serving on the socket on fd 0 and tcp:\(address) with 1 threads each, "), "\(output)")
+        #expect(answers.count == 2 && answers.allSatisfy { $0.hasPrefix("Status: 200 OK\r\n") }, "\(answers)")
     }
 
     /// `GET /2fa/` through libfcgi's `cgi-fcgi`, to a socket path or a TCP address.
