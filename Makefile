@@ -17,7 +17,7 @@ INSTALL_BIN ?= .build-install/release/totpgate
 PLACES := sed -e 's|/usr/local/bin/totpgate|$(BINDIR)/totpgate|g' -e 's|/usr/local/share/doc/totpgate|$(DOCDIR)|g' \
 	-e 's|/usr/local/share/totpgate|$(SHAREDIR)|g' -e 's|/etc/totpgate/|$(SYSCONFDIR)/totpgate/|g'
 
-.PHONY: build release test run bench leak-check clean install install-build uninstall
+.PHONY: build release test run bench soak leak-check clean install install-build uninstall
 
 ## build: debug build of everything
 build:
@@ -29,12 +29,12 @@ release:
 	scripts/install-deps build
 	$(SWIFT) build -c release --product totpgate
 
-## test: install what the tests need, then unit and end-to-end tests
+## test: install what the tests need, then unit and end-to-end tests, each beside a throwaway PostgreSQL
 test:
 	scripts/install-deps build run test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
-	scripts/e2e
+	scripts/postgres-sandbox run $(SWIFT) test
+	scripts/postgres-sandbox run scripts/e2e
 
 ## run: everything from a fresh machine to the login page at http://127.0.0.1:8080
 run:
@@ -70,10 +70,16 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/totpgate $(DESTDIR)$(UNITDIR)/totpgate.service $(DESTDIR)$(MANDIR)/man1/totpgate.1
 	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
-## bench: totpgate beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)
+## bench: totpgate (on SQLite and on a throwaway PostgreSQL) beside the C floor and the tutorial's Flask app through one nginx, and the micro-benchmarks (bench/README.md)
 bench:
 	scripts/install-deps build run bench
-	bench/run
+	scripts/postgres-sandbox run bench/run
+
+## soak: 10 minutes of load on / and /auth with logins beside, memory sampled every 10 s (bench/README.md); not in make test
+soak: install-build
+	scripts/install-deps run bench
+	bench/venv >/dev/null
+	bench/.venv/bin/python bench/soak.py
 
 ## leak-check: 1,000 QR renders under valgrind; fails on any definitely lost byte
 leak-check:

@@ -119,10 +119,9 @@ def rss_table(data, lines):
     for backend, processes in data["rss_kib"].items():
         main_pid = str(data["main_pids"][backend])
         for pid, peaks in sorted(processes.items(), key=lambda item: item[0] != main_pid):
-            role = labels[backend] + (" master" if backend == "flask" and pid == main_pid else
-                                      " worker" if backend == "flask" else "")
+            role = labels[backend] + ("" if len(processes) == 1 else " master" if pid == main_pid else " worker")
             get = peaks.get("get")
-            if backend == "totpgate":
+            if backend == "totpgate" and (pid != main_pid or len(processes) == 1):
                 target = f"≤ {RSS_TARGET_MIB} MiB {verdict(get is not None and get / MIB <= RSS_TARGET_MIB)}"
             elif backend == "flask" and pid != main_pid:
                 target = f"(tutorial: {TUTORIAL_WORKER_MIB} MiB)"
@@ -135,13 +134,30 @@ def rss_table(data, lines):
                  "program pages; whole run = VmHWM at the end)")
 
 
+def store_table(summary, lines):
+    """totpgate on PostgreSQL beside itself on SQLite, for the routes that reach the store."""
+    routes = [route for route in TITLES if summary.get(route, "totpgate_pg")]
+    if not routes:
+        return
+    lines.append("")
+    lines.append(f"{'store':<26}|{'SQLite':^28}|{'PostgreSQL':^28}| PostgreSQL ÷ SQLite")
+    lines.append(f"{'':<26}|" + f"{'req/s':>9} {'p50 ms':>7} {'p99 ms':>8}  |" * 2)
+    lines.append("-" * 106)
+    for route in routes:
+        sqlite, postgres = summary.get(route, "totpgate"), summary.get(route, "totpgate_pg")
+        lines.append(f"{TITLES[route]:<26}|{cell(sqlite, '')}|{cell(postgres, '')}| {ratio_cell(postgres, sqlite, None)}")
+    lines.append("  (PostgreSQL 15 on this machine, through its unix socket, fsync off: a throwaway server, so the "
+                 "figures show the client's cost, not a disk's)")
+
+
 def mixed_summary(summary, lines):
     lines.append("")
-    for backend, label in (("totpgate", "totpgate"), ("flask", "Flask")):
+    for backend, label in (("totpgate", "totpgate"), ("totpgate_pg", "totpgate+PG"), ("flask", "Flask")):
         auth, logins = summary.get("mixed_auth", backend), summary.get("mixed_login", backend)
         if auth is None:
             continue
-        target = f" (target ≤ {AUTH_P99_TARGET_MS} ms: {verdict(auth['p99'] <= AUTH_P99_TARGET_MS)})" if backend == "totpgate" else ""
+        target = (f" (target ≤ {AUTH_P99_TARGET_MS} ms: {verdict(auth['p99'] <= AUTH_P99_TARGET_MS)})"
+                  if backend.startswith("totpgate") else "")
         lines.append(f"/auth p99 during logins, {label}: {auth['p99']:.2f} ms{target}, "
                      f"while {logins['rps']:.1f} logins/s ran beside it")
 
@@ -202,7 +218,8 @@ def main():
         f"wrk -t{settings['wrk_threads']} -c{settings['connections']} -d{settings['duration']}s through "
         f"{command_line(['nginx', '-v']).replace('nginx version: ', '')} (2 workers, a new FastCGI connection per request), "
         f"median of {settings['repeats']} runs; every response checked",
-        f"totpgate serve --threads {settings['responder_threads']}; C floor {settings['responder_threads']} threads; "
+        f"totpgate serve --workers {settings.get('responder_workers', 1)} --threads {settings['responder_threads']}; "
+        f"C floor {settings.get('responder_workers', 1)} processes of {settings['responder_threads']} threads; "
         f"Flask: gunicorn, {settings['flask_workers']} sync workers; logins: {settings['login_users']} users each, "
         f"{settings.get('login_connections', settings['connections'])} connections (POST /login), "
         f"{settings['mixed_login_connections']} connections logging in beside /auth",
@@ -212,6 +229,7 @@ def main():
     ]
     http_table(data, summary, skipped, lines)
     authorizer_table(summary, skipped, lines)
+    store_table(summary, lines)
     mixed_summary(summary, lines)
     rss_table(data, lines)
     micro_table(out, lines)

@@ -1,9 +1,11 @@
 """The HTTP half of `make bench`: one nginx, three backends behind it, wrk
 through nginx on each route, one table.
 
-Backends: totpgate (the release binary), the C floor (bench/floor), and the
-tutorial's Flask app (bench/flask_app under gunicorn, one sync worker per
-core). Each route runs on each backend in turn, the backends interleaved
+Backends: totpgate (the release binary) on its default SQLite store and on
+PostgreSQL (the throwaway server of scripts/postgres-sandbox, whose URL
+TOTPGATE_TEST_POSTGRES_URL holds; only the routes that reach the store), the
+C floor (bench/floor), and the tutorial's Flask app (bench/flask_app under
+gunicorn, one sync worker per core). Each route runs on each backend in turn, the backends interleaved
 within each repeat so that noise on this shared machine falls on all of
 them alike; the table shows medians over the repeats. Every response is
 checked by the wrk scripts in bench/wrk (status and a body or header marker).
@@ -108,8 +110,8 @@ class Answer:
     cookie: str | None  # `totpgate=…` when the response set the session cookie
 
 
-def fetch(port, method, path, cookie=None, form=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=DEADLINE)
+def fetch(port, method, path, cookie=None, form=None, timeout=DEADLINE):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     headers = {"Cookie": cookie} if cookie else {}
     body = None
     if form is not None:
@@ -133,13 +135,13 @@ def anonymous_session(port):
     return page.cookie, match.group(1).decode()
 
 
-def log_in(port, user, code=None, expect="/home"):
+def log_in(port, user, code=None, expect="/home", timeout=DEADLINE):
     """The session cookie after POST /login (with a code, when given); checks where it leads."""
     cookie, csrf = anonymous_session(port)
     form = {"username": user, "password": PASSWORD, "csrf": csrf, "rd": ""}
     if code:
         form["code"] = code
-    answer = fetch(port, "POST", "/login", cookie=cookie, form=form)
+    answer = fetch(port, "POST", "/login", cookie=cookie, form=form, timeout=timeout)
     location = answer.headers.get("location", "")
     if answer.status != 303 or not location.endswith(expect) or not answer.cookie:
         raise Unavailable(f"POST /login as {user} answered {answer.status} {location!r}, not 303 to {expect}")
@@ -157,18 +159,24 @@ class Backend:
     logs_in: bool              # has real accounts (POST /login is measured)
     users: dict = field(default_factory=dict)   # login name -> base32 secret
     process: subprocess.Popen | None = None
+    store: str | None = None   # totpgate's --store; None for its default, SQLite in the data directory
 
     def pids(self):
-        """The responder's processes: itself, and for gunicorn its workers."""
+        """The responder's processes: itself, and its workers (totpgate's, the floor's, gunicorn's)."""
         if self.process is None or self.process.poll() is not None:
             return []
-        children = []
-        for task in Path(f"/proc/{self.process.pid}/task").glob("*"):
-            try:
-                children += (task / "children").read_text().split()
-            except OSError:
-                pass
-        return [self.process.pid] + [int(c) for c in children]
+        return [self.process.pid] + children(self.process.pid)
+
+
+def children(pid):
+    """The processes `pid` started, as /proc lists them."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return sorted(found)
 
 
 def settle(backend, limit=15):
@@ -201,11 +209,13 @@ def make_users(count):
     return users
 
 
-def start_totpgate(backend, work, processes, threads, authorizer_port, log):
-    data = work / "totpgate-data"
+def start_totpgate(backend, work, processes, threads, workers, log, authorizer_port=None):
+    data = work / f"{backend.name}-data"
+    store = ["--store", backend.store] if backend.store else []
+    listen = ["--listen", f"127.0.0.1:{authorizer_port}"] if authorizer_port else []
 
     def add(name, secret):
-        command = [str(TOTPGATE), "user", "add", name, "--password-stdin", "--data-dir", str(data)]
+        command = [str(TOTPGATE), "user", "add", name, "--password-stdin", "--data-dir", str(data), *store]
         if secret:
             command += ["--totp-secret", secret]
         subprocess.run(command, input=PASSWORD + "\n", text=True, check=True, stdout=subprocess.DEVNULL, timeout=DEADLINE)
@@ -216,14 +226,16 @@ def start_totpgate(backend, work, processes, threads, authorizer_port, log):
         jobs.append(pool.submit(add, FRESH_USER, None))
         for job in jobs:
             job.result()
-    backend.process = processes.start("totpgate", [
-        str(TOTPGATE), "serve", "--socket", str(backend.socket), "--listen", f"127.0.0.1:{authorizer_port}",
-        "--data-dir", str(data), "--cookie-secure", "never", "--threads", str(threads)], log)
-    wait_for(backend.socket.exists, "totpgate's socket", backend.process)
+    backend.process = processes.start(backend.name, [
+        str(TOTPGATE), "serve", "--socket", str(backend.socket), *listen, "--data-dir", str(data), *store,
+        "--cookie-secure", "never", "--workers", str(workers), "--threads", str(threads)], log)
+    # The master makes the socket at once; the start-up line comes once every worker is ready.
+    wait_for(lambda: f"serving on unix:{backend.socket}" in Path(log.name).read_text(), f"{backend.label}'s workers", backend.process)
 
 
-def start_floor(backend, work, processes, threads, log):
-    backend.process = processes.start("floor", [str(BENCH / "out" / "bin" / "floor"), str(backend.socket), str(threads)], log)
+def start_floor(backend, work, processes, threads, workers, log):
+    backend.process = processes.start("floor", [str(BENCH / "out" / "bin" / "floor"), str(backend.socket), str(threads),
+                                                str(workers)], log)
     wait_for(backend.socket.exists, "the C floor's socket", backend.process)
 
 
@@ -381,13 +393,14 @@ class Route:
     body: str = ""
     header: str = ""
     floor: bool = True         # whether the C floor has this route
+    store: bool = True         # whether it reaches the store (run on PostgreSQL too)
 
 
 GET_ROUTES = [
-    Route("login_page", "GET /", "/", None, body='name="csrf"'),
+    Route("login_page", "GET /", "/", None, body='name="csrf"', store=False),
     Route("home", "GET /home", "/home", "full", body=f"Welcome, {BENCH_USER}"),
     Route("auth", "GET /auth (logged in)", "/auth", "full", header=f"X-Auth-User: {BENCH_USER}"),
-    Route("auth_anonymous", "GET /auth (anonymous)", "/auth", None, status=401),
+    Route("auth_anonymous", "GET /auth (anonymous)", "/auth", None, status=401, store=False),
     Route("qr", "GET /qr (enrolment)", "/qr", "enrol", body="IEND", header="Content-Type: image/png"),
 ]
 # totpgate as Apache's FastCGI authorizer (through the Apache port), and the
@@ -474,6 +487,7 @@ class Settings:
     duration: int
     repeats: int
     responder_threads: int
+    responder_workers: int
     flask_workers: int
     login_users: int
     mixed_login_connections: int
@@ -524,7 +538,8 @@ def measure(backends, settings, out, apache_port):
     for route in GET_ROUTES:
         for repeat in range(settings.repeats):
             for backend in rotated(backends, repeat):
-                if (backend.name == "floor" and not route.floor) or (route.key, backend.name) in skipped:
+                if ((backend.name == "floor" and not route.floor) or (backend.store and not route.store)
+                        or (route.key, backend.name) in skipped):
                     continue
                 try:
                     cookie = probe(backend.port, route, session(backend, route.session))
@@ -595,7 +610,9 @@ def main():
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8, help="totpgate --threads, and the C floor's threads")
+    parser.add_argument("--threads", type=int, default=8, help="totpgate --threads, and the C floor's threads per process")
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count()),
+                        help="totpgate --workers (its default), and the C floor's processes")
     parser.add_argument("--flask-workers", type=int, default=os.cpu_count())
     parser.add_argument("--login-users", type=int, default=300, help="users logging in, per backend")
     parser.add_argument("--mixed-login-connections", type=int, default=4)
@@ -605,17 +622,22 @@ def main():
     parser.add_argument("--login-connections", type=int, default=4)
     arguments = parser.parse_args()
     settings = Settings(arguments.connections, arguments.wrk_threads, arguments.duration, arguments.repeats,
-                        arguments.threads, arguments.flask_workers, arguments.login_users,
+                        arguments.threads, arguments.workers, arguments.flask_workers, arguments.login_users,
                         arguments.mixed_login_connections, arguments.login_connections)
     out = arguments.out.resolve()
     work = out / "work"
     work.mkdir(parents=True)
 
+    postgres = os.environ.get("TOTPGATE_TEST_POSTGRES_URL")
+    if not postgres:
+        raise SystemExit("web: TOTPGATE_TEST_POSTGRES_URL is not set: run `make bench`, which starts a throwaway "
+                         "PostgreSQL (scripts/postgres-sandbox run bench/run …)")
     users = make_users(settings.login_users)
     backends = [
         Backend("totpgate", "totpgate", free_port(), work / "totpgate.sock", True, dict(users)),
         Backend("floor", "C floor", free_port(), work / "floor.sock", False),
         Backend("flask", "Flask", free_port(), work / "flask.sock", True, dict(users)),
+        Backend("totpgate_pg", "totpgate+PG", free_port(), work / "totpgate-pg.sock", True, dict(users), store=postgres),
     ]
     processes = Processes()
     load_before = Path("/proc/loadavg").read_text().split()[:3]
@@ -625,9 +647,11 @@ def main():
         with open(out / "backends.log", "w") as log:
             started = time.monotonic()
             authorizer_port = free_port()
-            start_totpgate(backends[0], work, processes, settings.responder_threads, authorizer_port, log)
-            start_floor(backends[1], work, processes, settings.responder_threads, log)
+            start_totpgate(backends[0], work, processes, settings.responder_threads, settings.responder_workers, log,
+                           authorizer_port)
+            start_floor(backends[1], work, processes, settings.responder_threads, settings.responder_workers, log)
             start_flask(backends[2], work, processes, settings.flask_workers, log)
+            start_totpgate(backends[3], work, processes, settings.responder_threads, settings.responder_workers, log)
             start_nginx(backends, work, processes, log)
             apache_port = start_apache(work, processes, authorizer_port, log)
             print(f"web: backends up in {time.monotonic() - started:.0f} s (users created); measuring", flush=True)

@@ -3,6 +3,8 @@
 public enum AccountError: Error, Equatable, CustomStringConvertible {
     /// The name breaks ``UserName``'s rules.
     case invalidName(String, reason: String)
+    /// The group name breaks ``GroupName``'s rules.
+    case invalidGroup(String, reason: String)
     /// Another user has this name (ASCII case ignored).
     case duplicateName(String)
     /// No user has this name or id.
@@ -23,12 +25,11 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     case enrolmentSuperseded(String)
     /// A stored password hash this code cannot read.
     case malformedPasswordHash
-    /// The database was made by a newer totpgate.
-    case schemaTooNew(found: Int64, supported: Int)
 
     public var description: String {
         switch self {
         case .invalidName(let name, let reason): "invalid user name \(name.debugDescription): \(reason)"
+        case .invalidGroup(let name, let reason): "invalid group name \(name.debugDescription): \(reason)"
         case .duplicateName(let name): "a user named \(name) already exists"
         case .userNotFound(let name): "no user named \(name)"
         case .emptyPassword: "the password is empty"
@@ -40,8 +41,6 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
         case .noPendingEnrolment(let name): "\(name) has no enrolment in progress"
         case .enrolmentSuperseded(let name): "the enrolment of \(name) was restarted by another login"
         case .malformedPasswordHash: "a stored password hash is malformed"
-        case .schemaTooNew(let found, let supported):
-            "the database has schema version \(found), newer than this totpgate knows (\(supported)); upgrade totpgate"
         }
     }
 }

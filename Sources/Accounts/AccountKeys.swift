@@ -16,6 +16,10 @@ public struct AccountKeys: Sendable {
     let secretEncryptionKey: [UInt8]
     /// The HMAC-SHA256 key hashing recovery codes.
     let recoveryCodeKey: [UInt8]
+    /// The HMAC-SHA256 key turning submitted names into throttle subjects.
+    let throttleSubjectKey: [UInt8]
+    /// The HMAC-SHA256 key hashing remembered devices' ids.
+    let deviceIDKey: [UInt8]
 
     /// Keys derived from `masterKey`.
     public init(masterKey: [UInt8]) throws {
@@ -25,6 +29,13 @@ public struct AccountKeys: Sendable {
         let master = try HMAC(algorithm: .sha256, key: masterKey)
         secretEncryptionKey = try master.authenticationCode(for: Array("totpgate/totp-secret-encryption/v1".utf8))
         recoveryCodeKey = try master.authenticationCode(for: Array("totpgate/recovery-code-hash/v1".utf8))
+        throttleSubjectKey = try master.authenticationCode(for: Array("totpgate/throttle-subject/v1".utf8))
+        deviceIDKey = try master.authenticationCode(for: Array("totpgate/device-id-hash/v1".utf8))
+    }
+
+    /// The throttle subject of `name`: what every throttle row of the name is keyed by.
+    public func throttleSubject(of name: String) throws -> ThrottleSubject {
+        try ThrottleSubject(name: name, key: throttleSubjectKey)
     }
 
     /// The keys of `dataDirectory`, creating its master key on first use.

@@ -1,3 +1,19 @@
+/// The three throttle rows of an attempt on `subject` from `client`.
+struct AttemptKeys {
+    let pair: ThrottleKey
+    let account: ThrottleKey
+    let address: ThrottleKey
+
+    init(subject: ThrottleSubject, client: ClientAddress) {
+        pair = .pair(subject, client)
+        account = .account(subject)
+        address = .address(client)
+    }
+
+    /// In the order every store locks them: pair, account, address.
+    var all: [ThrottleKey] { [pair, account, address] }
+}
+
 /// An attempt counted as a failure *before* its credentials are checked.
 ///
 /// Counting first is what makes the throttle hold against parallel attempts:
@@ -7,51 +23,62 @@
 /// (``UserStore/refund(_:)``) — it neither counts nor resets, so the code
 /// step cannot be brute-forced by interleaving right passwords.
 struct AttemptClaim {
-    let userID: Int64
-    /// The state the claim replaced.
-    let before: ThrottleState
-    /// The state with this attempt counted.
-    let after: ThrottleState
+    let keys: AttemptKeys
+    /// The states the claim replaced.
+    let before: AttemptStates
+    /// The states with this attempt counted.
+    let after: AttemptStates
 
-    /// Whether counting this attempt locked the account.
-    var locksAccount: Bool { after.lockedUntil != nil && after.lockedUntil != before.lockedUntil }
+    /// The rows that counting this attempt locked.
+    var newLocks: [ThrottleScope] {
+        [(ThrottleScope.pair, before.pair, after.pair), (.account, before.account, after.account),
+         (.address, before.address, after.address)]
+            .filter { _, before, after in after.lockedUntil != nil && after.lockedUntil != before.lockedUntil }
+            .map(\.0)
+    }
+
+    /// The changes that count the attempt, every row included: an unchanged
+    /// account row still guards against a lock counted meanwhile.
+    var changes: [ThrottleChange] {
+        zip(keys.all, zip([before.pair, before.account, before.address], [after.pair, after.account, after.address]))
+            .map { key, states in ThrottleChange(key: key, expected: states.0, new: states.1) }
+    }
 }
 
 /// What a claim came to.
 enum ClaimResult {
     /// The attempt is counted and may be checked.
     case claimed(AttemptClaim)
-    /// The account takes no attempt now (or was deleted meanwhile); nothing was counted.
+    /// The attempt is refused unchecked; nothing was counted.
     case refused(Refusal)
 }
 
 extension UserStore {
-    /// Admits and counts one attempt on `userID`, starting from `state` as last read.
+    /// Admits and counts one attempt on the rows of `keys`.
     ///
-    /// The count is a compare-and-set: when another worker counted first, the
-    /// state is read again and admission decided afresh, so every admitted
-    /// attempt is counted exactly once. Each lost race means another attempt
-    /// was counted, which soon throttles the account, so the loop is short.
-    func claimAttempt(userID: Int64, state: ThrottleState, policy: ThrottlePolicy, now: Int64) throws -> ClaimResult {
-        var current = state
+    /// The count is one compare-and-set over the three rows: when another
+    /// worker counted first, the rows are read again and admission decided
+    /// afresh, so every admitted attempt is counted exactly once. Each lost
+    /// race means another attempt was counted, which soon throttles, so the loop is short.
+    func claimAttempt(_ keys: AttemptKeys, rules: ThrottleRules, now: Int64) throws -> ClaimResult {
         while true {
-            switch policy.admission(current, now: now) {
+            let read = try throttleStates(keys.all)
+            let states = AttemptStates(pair: read[0], account: read[1], address: read[2])
+            switch rules.admission(states, now: now) {
             case .allowed: break
             case .throttled(let retryAfter): return .refused(.throttled(retryAfter: retryAfter))
             case .locked: return .refused(.locked)
             }
-            let counted = policy.afterFailure(current, now: now)
-            if try replaceThrottleState(userID: userID, expected: current, with: counted) {
-                return .claimed(AttemptClaim(userID: userID, before: current, after: counted))
-            }
-            guard let fresh = try user(id: userID) else { return .refused(.failed) }
-            current = fresh.throttle
+            let claim = AttemptClaim(keys: keys, before: states, after: rules.afterFailure(states, now: now))
+            if try replaceThrottleStates(claim.changes) { return .claimed(claim) }
         }
     }
 
-    /// Takes back a claim's count, if nothing has been counted since; otherwise
-    /// the attempt stays counted, which errs on the safe side.
+    /// Takes back a claim's count, row by row, where nothing has been counted
+    /// since; a row counted meanwhile keeps this attempt too, which errs on the safe side.
     func refund(_ claim: AttemptClaim) throws {
-        _ = try replaceThrottleState(userID: claim.userID, expected: claim.after, with: claim.before)
+        for change in claim.changes where change.new != change.expected {
+            _ = try replaceThrottleStates([ThrottleChange(key: change.key, expected: change.new, new: change.expected)])
+        }
     }
 }

@@ -1,7 +1,6 @@
 /// A security event, for the audit log. Carries user names and numbers only:
-/// never a password, secret or code. The name of a login attempt for an
-/// unknown user is left out too, since people type passwords into the name
-/// field.
+/// never a password, secret or code. The name of an attempt for an unknown
+/// user is left out too, since people type passwords into the name field.
 public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
     /// Which check failed, for the log only: the client always hears the same answer.
     public enum Failure: String, Sendable {
@@ -14,6 +13,8 @@ public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
     public enum SecondFactor: String, Sendable {
         case totp
         case recoveryCode = "recovery-code"
+        /// A browser remembered after an earlier code stood in for one.
+        case rememberedDevice = "remembered-device"
     }
 
     /// A full login: right password and second factor.
@@ -22,12 +23,13 @@ public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
     case loginFailed(user: String?, failure: Failure)
     /// A right code refused because its time step was already used.
     case replayRefused(user: String)
-    /// An attempt refused unchecked, too soon after the last failure.
-    case throttled(user: String, retryAfter: Int64)
-    /// This failure locked the account.
-    case locked(user: String)
-    /// An attempt refused unchecked because the account is locked.
-    case refusedWhileLocked(user: String)
+    /// An attempt refused unchecked, too soon after the last failure (`user` nil for an unknown name).
+    case throttled(user: String?, retryAfter: Int64)
+    /// This failure locked a throttle row: the name from this address, the
+    /// name from everywhere, or this address for every name.
+    case locked(user: String?, scope: ThrottleScope)
+    /// An attempt refused unchecked because a throttle row is locked.
+    case refusedWhileLocked(user: String?)
     /// Two-factor enrolment completed.
     case enrolled(user: String)
     /// A recovery code was used up; `remaining` are left.
@@ -48,6 +50,12 @@ public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
     case userAdded(user: String)
     /// A user was deleted.
     case userDeleted(user: String)
+    /// The user's groups changed.
+    case groupsChanged(user: String, groups: [String])
+    /// A browser was remembered: later logins from it need the password only.
+    case deviceRemembered(user: String)
+    /// A remembered browser was forgotten.
+    case deviceForgotten(user: String)
 
     /// A stable kebab-case name for the event, for log filters.
     public var name: String {
@@ -68,18 +76,21 @@ public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
         case .unlocked: "unlocked"
         case .userAdded: "user-added"
         case .userDeleted: "user-deleted"
+        case .groupsChanged: "groups-changed"
+        case .deviceRemembered: "device-remembered"
+        case .deviceForgotten: "device-forgotten"
         }
     }
 
     /// The user concerned; nil for an unknown one.
     public var user: String? {
         switch self {
-        case .loginFailed(let user, _): user
-        case .loginSucceeded(let user, _), .replayRefused(let user), .throttled(let user, _), .locked(let user),
-             .refusedWhileLocked(let user), .enrolled(let user), .recoveryCodeUsed(let user, _),
+        case .loginFailed(let user, _), .throttled(let user, _), .locked(let user, _), .refusedWhileLocked(let user): user
+        case .loginSucceeded(let user, _), .replayRefused(let user), .enrolled(let user), .recoveryCodeUsed(let user, _),
              .recoveryCodesRegenerated(let user), .loggedOut(let user), .loggedOutEverywhere(let user),
              .passwordChanged(let user), .secondFactorReset(let user), .unlocked(let user),
-             .userAdded(let user), .userDeleted(let user):
+             .userAdded(let user), .userDeleted(let user), .groupsChanged(let user, _),
+             .deviceRemembered(let user), .deviceForgotten(let user):
             user
         }
     }
@@ -93,6 +104,8 @@ public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
         case .loginFailed(_, let failure): fields.append("reason=\(failure.rawValue)")
         case .throttled(_, let retryAfter): fields.append("retry-after=\(retryAfter)")
         case .recoveryCodeUsed(_, let remaining): fields.append("remaining=\(remaining)")
+        case .locked(_, let scope): fields.append("scope=\(scope.rawValue)")
+        case .groupsChanged(_, let groups): fields.append("groups=\(groups.isEmpty ? "-" : groups.joined(separator: ","))")
         default: break
         }
         return fields.joined(separator: " ")

@@ -36,6 +36,26 @@ public enum UserName {
     }
 }
 
+/// The rules for group names: those of ``UserName``, and case does not
+/// matter: a group is kept and shown in lower case, so `Admins` and `admins`
+/// are one group.
+public enum GroupName {
+    /// Throws ``AccountError/invalidGroup(_:reason:)`` unless `name` follows the rules.
+    public static func validate(_ name: String) throws {
+        do {
+            try UserName.validate(name)
+        } catch AccountError.invalidName(_, let reason) {
+            throw AccountError.invalidGroup(name, reason: reason)
+        }
+    }
+
+    /// `name` checked and in lower case, as the store keeps it.
+    public static func canonical(_ name: String) throws -> String {
+        try validate(name)
+        return name.lowercased()  // the alphabet is ASCII
+    }
+}
+
 /// The rules for passwords (NIST SP 800-63B 5.1.1): 8 to 1,024 characters
 /// (Unicode code points), anything allowed, no composition rules.
 public enum PasswordRules {

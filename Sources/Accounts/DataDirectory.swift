@@ -4,11 +4,11 @@ import Glibc
 import Darwin
 #endif
 import Crypto
+import SystemIO
 
-/// Why the data directory or one of its files could not be used.
+/// Why the data directory or one of its files could not be used (a failed
+/// system call that needs no more words is the system's own `IOError`).
 public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
-    /// A system call failed with `errno`.
-    case system(operation: String, path: String, errno: Int32)
     /// `path` was refused to `user`, who runs totpgate, because `culprit` (the
     /// path or the data directory `directory`) belongs to `owner`.
     case notOwner(operation: String, path: String, culprit: String, owner: String, user: String, directory: String)
@@ -27,8 +27,6 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .system(let operation, let path, let code):
-            "\(operation) \(path): \(String(cString: strerror(code)))"
         case .notOwner(let operation, let path, let culprit, let owner, let user, let directory):
             "\(operation) \(path): permission denied: \(culprit == path ? "it" : culprit) is owned by \(owner), "
                 + "and totpgate runs as \(user); run `chown -R \(user): \(directory)`"
@@ -68,14 +66,17 @@ public struct DataDirectory: Sendable {
 
     /// Opens the data directory at `path`, creating it (mode 0700) when absent.
     public init(path: String) throws {
-        if mkdir(path, 0o700) == 0 {
-            // A strict umask may have taken the owner's bits too.
-            try posix(chmod(path, 0o700), "chmod", path, in: path)
-        } else if errno != EEXIST {
-            throw DataDirectoryError.creationFailure(path, errno: errno)
+        var created = true
+        do {
+            try SystemIO.systemCall("mkdir \(path)") { mkdir(path, 0o700) }
+        } catch {
+            guard error.errnoCode == EEXIST else { throw DataDirectoryError.creationFailure(path, errno: error.errnoCode) }
+            created = false  // an existing directory keeps its mode
         }
+        // A strict umask may have taken the owner's bits too.
+        if created { try Self.systemCall("chmod", path, in: path) { chmod(path, 0o700) } }
         var info = stat()
-        try posix(stat(path, &info), "stat", path, in: path)
+        try Self.systemCall("stat", path, in: path) { stat(path, &info) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw DataDirectoryError.notADirectory(path) }
         self.path = path
     }
@@ -89,29 +90,20 @@ public struct DataDirectory: Sendable {
     /// Throws for a file that the group or others may access.
     public func readSecretFile(named name: String) throws -> [UInt8]? {
         let file = try checkedPath(of: name)
-        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            if errno == ENOENT { return nil }
-            throw failure("open", file)
+        let descriptor: Int32
+        do {
+            descriptor = try systemCall("open", file) { open(file, O_RDONLY | O_CLOEXEC) }
+        } catch let error as IOError where error.errnoCode == ENOENT {
+            return nil
         }
         defer { close(descriptor) }  // read-only: closing cannot lose data
         var info = stat()
-        try posix(fstat(descriptor, &info), "fstat", file, in: path)
+        try systemCall("fstat", file) { fstat(descriptor, &info) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw DataDirectoryError.notARegularFile(file) }
         guard info.st_mode & 0o077 == 0 else {
             throw DataDirectoryError.unsafePermissions(path: file, mode: UInt32(info.st_mode))
         }
-        var contents: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return contents }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("read", file)
-            }
-            contents += buffer[..<count]
-        }
+        return try FileDescriptorIO.readAll(from: descriptor, path: file)
     }
 
     /// Writes `contents` to the secret file `name` (mode 0600), replacing any
@@ -119,10 +111,11 @@ public struct DataDirectory: Sendable {
     public func replaceSecretFile(named name: String, with contents: [UInt8]) throws {
         let file = try checkedPath(of: name)
         let temporary = try writeTemporaryFile(for: name, contents: contents)
-        guard rename(temporary, file) == 0 else {
-            let code = errno
+        do {
+            try systemCall("rename", file) { rename(temporary, file) }
+        } catch {
             unlink(temporary)
-            throw DataDirectoryError.failure("rename", file, in: path, errno: code)
+            throw error
         }
         try syncDirectory()
     }
@@ -137,15 +130,16 @@ public struct DataDirectory: Sendable {
         let created = try contents()
         let temporary = try writeTemporaryFile(for: name, contents: created)
         defer { unlink(temporary) }  // after a link the file lives on under its own name
-        if link(temporary, file) == 0 {
-            try syncDirectory()
-            return created
+        do {
+            try systemCall("link", file) { link(temporary, file) }
+        } catch let error as IOError where error.errnoCode == EEXIST {
+            guard let existing = try readSecretFile(named: name) else {
+                throw IOError(errnoCode: ENOENT, reason: "open \(file)")  // created and deleted meanwhile
+            }
+            return existing
         }
-        guard errno == EEXIST else { throw failure("link", file) }
-        guard let existing = try readSecretFile(named: name) else {
-            throw DataDirectoryError.system(operation: "open", path: file, errno: ENOENT)  // created and deleted meanwhile
-        }
-        return existing
+        try syncDirectory()
+        return created
     }
 
     /// The random key of `size` bytes kept in `name`, made on first use;
@@ -160,16 +154,15 @@ public struct DataDirectory: Sendable {
 
     /// Creates an empty file `name` with mode 0600 unless one exists, so that
     /// a library creating it later (SQLite) cannot give it a wider mode.
-    func createPrivateFileIfAbsent(named name: String) throws {
+    public func createPrivateFileIfAbsent(named name: String) throws {
         let file = try checkedPath(of: name)
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor < 0 {
-            guard errno == EEXIST else { throw failure("create", file) }
+        do {
+            let descriptor = try systemCall("create", file) { open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+            close(descriptor)  // nothing written, nothing to lose
+        } catch let error as IOError where error.errnoCode == EEXIST {
             // An existing file must be usable by us too: SQLite's own error would not say why.
-            guard faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) == 0 else { throw failure("open", file) }
-            return
+            try systemCall("open", file) { faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) }
         }
-        close(descriptor)  // nothing written, nothing to lose
     }
 
     private func checkedPath(of name: String) throws -> String {
@@ -184,12 +177,11 @@ public struct DataDirectory: Sendable {
         let suffix = try SecureRandom.bytes(count: 8).map { String($0, radix: 16) }.joined()
         let temporary = path(of: ".\(name).\(suffix).tmp")
         // O_EXCL: the file is new, so the mode given here is its mode from the first byte.
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure("create", temporary) }
+        let descriptor = try systemCall("create", temporary) { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         do {
             defer { close(descriptor) }  // fsync below already reported any write error
-            try writeAll(contents, to: descriptor, path: temporary)
-            try posix(fsync(descriptor), "fsync", temporary, in: path)
+            try FileDescriptorIO.writeAll(contents, to: descriptor, path: temporary)
+            try systemCall("fsync", temporary) { fsync(descriptor) }
         } catch {
             unlink(temporary)
             throw error
@@ -197,36 +189,31 @@ public struct DataDirectory: Sendable {
         return temporary
     }
 
-    private func writeAll(_ contents: [UInt8], to descriptor: Int32, path: String) throws {
-        var written = 0
-        while written < contents.count {
-            let count = contents.withUnsafeBytes { bytes in
-                // Not empty (written < count), so the base address exists.
-                write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("write", path)
-            }
-            written += count
-        }
-    }
-
     /// Flushes the directory itself, so a new name survives a crash.
     private func syncDirectory() throws {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("open", path) }
+        let descriptor = try systemCall("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         defer { close(descriptor) }
-        try posix(fsync(descriptor), "fsync", path, in: path)
+        try systemCall("fsync", path) { fsync(descriptor) }
     }
 
-    /// The error for `operation` on `file`, which failed with the current `errno`.
-    private func failure(_ operation: String, _ file: String) -> DataDirectoryError {
-        DataDirectoryError.failure(operation, file, in: path, errno: errno)
+    /// The system call `call`, `operation` on `file`, through the errno funnel:
+    /// a refused permission names the owner and the fix.
+    @discardableResult
+    private func systemCall<Result: FixedWidthInteger & SignedInteger>(
+        _ operation: String, _ file: String, _ call: () -> Result
+    ) throws -> Result {
+        try Self.systemCall(operation, file, in: path, call)
     }
-}
 
-/// Throws `errno` as a typed error unless a system call on `path` in the data directory `directory` returned 0.
-private func posix(_ result: Int32, _ operation: String, _ path: String, in directory: String) throws {
-    guard result == 0 else { throw DataDirectoryError.failure(operation, path, in: directory, errno: errno) }
+    /// The system call `call`, `operation` on `file` in the data directory `directory`, through the errno funnel.
+    @discardableResult
+    private static func systemCall<Result: FixedWidthInteger & SignedInteger>(
+        _ operation: String, _ file: String, in directory: String, _ call: () -> Result
+    ) throws -> Result {
+        do {
+            return try SystemIO.systemCall("\(operation) \(file)", call)
+        } catch {
+            throw DataDirectoryError.failure(operation, file, in: directory, errno: error.errnoCode)
+        }
+    }
 }

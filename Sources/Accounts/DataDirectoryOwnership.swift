@@ -3,35 +3,38 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemIO
 
 extension DataDirectoryError {
     /// The error for a system call on `path`, in the data directory `directory`,
-    /// that failed with `code`.
+    /// that failed with `code`: the system's own (an `IOError`), unless it
+    /// needs more words.
     ///
     /// A refused permission is most often a directory that root made (a `user
     /// add` run as root, a `mkdir` by hand) for a service running as its own
     /// user, so it names the owner and the `chown` that fixes it.
     static func failure(
         _ operation: String, _ path: String, in directory: String, errno code: Int32, user: uid_t = geteuid()
-    ) -> DataDirectoryError {
-        guard code == EACCES else { return .system(operation: operation, path: path, errno: code) }
+    ) -> any Error {
+        let systemError = IOError(errnoCode: code, reason: "\(operation) \(path)")
+        guard code == EACCES else { return systemError }
         for culprit in [path, directory] {
             if let owner = owner(of: culprit), owner != user {
-                return .notOwner(operation: operation, path: path, culprit: culprit, owner: userName(owner),
-                                 user: userName(user), directory: directory)
+                return DataDirectoryError.notOwner(operation: operation, path: path, culprit: culprit, owner: userName(owner),
+                                                   user: userName(user), directory: directory)
             }
         }
-        return .system(operation: operation, path: path, errno: code)
+        return systemError
     }
 
     /// The error for a data directory that `mkdir` could not create.
-    static func creationFailure(_ path: String, errno code: Int32, user: uid_t = geteuid()) -> DataDirectoryError {
+    static func creationFailure(_ path: String, errno code: Int32, user: uid_t = geteuid()) -> any Error {
         let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
         let parent = trimmed.lastIndex(of: "/").map { trimmed[..<$0].isEmpty ? "/" : String(trimmed[..<$0]) } ?? "."
         guard code == EACCES, let owner = owner(of: parent), owner != user else {
-            return .system(operation: "mkdir", path: path, errno: code)
+            return IOError(errnoCode: code, reason: "mkdir \(path)")
         }
-        return .cannotCreate(path: path, parent: parent, owner: userName(owner), user: userName(user))
+        return DataDirectoryError.cannotCreate(path: path, parent: parent, owner: userName(owner), user: userName(user))
     }
 }
 

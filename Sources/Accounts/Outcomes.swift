@@ -74,12 +74,19 @@ public struct UserSummary: Sendable, Equatable {
     public var name: String
     /// Two-factor state.
     public var secondFactor: SecondFactor
-    /// Whether the account takes an attempt at the time of listing.
+    /// Whether the name takes an attempt from any address at the time of
+    /// listing (its account-wide throttle row).
     public var admission: Admission
-    /// Consecutive failures.
+    /// Consecutive failures counted account-wide.
     public var failures: Int
+    /// Addresses locked out of this name alone (their pair rows), at the time of listing.
+    public var lockedAddresses: Int
     /// Unused recovery codes.
     public var unusedRecoveryCodes: Int
+    /// The user's groups, sorted.
+    public var groups: [String]
+    /// Remembered devices.
+    public var devices: Int
     /// When the user was added (Unix seconds).
     public var createdAt: Int64
 }

@@ -1,52 +1,29 @@
-/// One account as the store keeps it. Secrets stay sealed here; only
-/// ``AccountService`` opens them.
-public struct UserRecord: Sendable, Equatable {
-    /// Never reused, even after a delete, so an old session cannot name a new user.
-    public var id: Int64
-    /// Unique regardless of ASCII case; see ``UserName``.
-    public var name: String
-    /// The self-describing scrypt string of ``PasswordHasher``.
-    public var passwordHash: String
-    /// The TOTP secret sealed by ``SecretCipher``; nil until enrolled.
-    public var sealedSecret: [UInt8]?
-    /// The secret shown during enrolment, sealed; it lives here, never in a cookie.
-    public var sealedPendingSecret: [UInt8]?
-    /// When enrolment completed (Unix seconds).
-    public var enrolledAt: Int64?
-    /// The time step of the last accepted TOTP code.
-    public var lastStep: Int64?
-    /// Consecutive failures and the lock they led to.
-    public var throttle: ThrottleState
-    /// Bumped to end every session of the user at once.
-    public var sessionGeneration: Int64
-    /// When the user was added (Unix seconds).
-    public var createdAt: Int64
-
-    /// Whether a second factor is enrolled.
-    public var isEnrolled: Bool { sealedSecret != nil }
-}
-
-/// What `/auth` needs to know about a session, in one cheap query.
-public struct SessionStatus: Sendable, Equatable {
-    /// The user's current session generation; a session minted under another one has ended.
-    public var generation: Int64
-    /// Whether this one session was ended by logout.
-    public var isRevoked: Bool
-}
-
-/// Durable, shared account state: users, replay markers, throttle counters,
-/// recovery codes and session revocations.
+/// Durable, shared account state: users and their groups, replay markers,
+/// throttle rows, recovery codes, session revocations and remembered devices.
 ///
-/// Every method that decides something between concurrent workers (accepting
-/// a time step, consuming a recovery code, changing throttle state, completing
-/// an enrolment) is a single atomic operation, so a store shared by many
-/// threads, processes or hosts can never let two of them both win.
+/// A store is dumb on purpose: it offers atomic primitives (compare-and-set,
+/// single conditional statements) and decides nothing; the rules live in
+/// ``AccountService`` and ``ThrottleRules`` as pure functions over what the
+/// store returns. Every method that decides something between concurrent
+/// workers (accepting a time step, consuming a recovery code, a throttle
+/// compare-and-set, completing an enrolment, bumping a session generation)
+/// is one atomic operation — one conditional statement (`UPDATE … WHERE …
+/// RETURNING`) or one short transaction — so a store shared by many threads,
+/// processes or hosts can never let two of them both win.
+///
+/// Bumping a session generation, whichever method does it, deletes every
+/// remembered device of the user in the same transaction: a device is bound
+/// to a generation and ends with it.
 ///
 /// An instance is one connection: it is not safe to share between threads.
-/// Open one per worker thread.
+/// Open one per worker thread. A store that loses its server throws
+/// ``StoreError/unavailable(_:)`` and changes nothing.
 public protocol UserStore: AnyObject {
-    /// Adds a user without a second factor; returns the new id. Throws
-    /// ``AccountError/duplicateName(_:)`` when the name is taken in any case.
+    // MARK: Users
+
+    /// Adds a user without a second factor or groups; returns the new id, higher
+    /// than any id handed out before. Throws ``AccountError/duplicateName(_:)``
+    /// when the name is taken in any ASCII case.
     func insertUser(name: String, passwordHash: String, createdAt: Int64) throws -> Int64
 
     /// The user with this name (ASCII case ignored), or nil.
@@ -58,44 +35,47 @@ public protocol UserStore: AnyObject {
     /// Every user, by name.
     func allUsers() throws -> [UserRecord]
 
-    /// Deletes a user with its recovery codes; false when there was none.
+    /// Deletes a user with their recovery codes, groups and devices; false
+    /// when there was none. Throttle rows are keyed by subject, not user, and stay.
     func deleteUser(id: Int64) throws -> Bool
 
-    /// Replaces the password hash; with `endingSessions`, also bumps the session generation.
-    func setPasswordHash(userID: Int64, _ hash: String, endingSessions: Bool) throws -> Bool
+    /// Replaces the password hash; with `endingSessions` also bumps the session
+    /// generation (ending the devices). Returns the generation after, or nil
+    /// when there is no such user.
+    func setPasswordHash(userID: Int64, _ hash: String, endingSessions: Bool) throws -> Int64?
+
+    // MARK: Second factor
 
     /// Makes `sealed` the user's pending enrolment secret, replacing any earlier
     /// one, unless the user is enrolled; false when nothing was stored.
     func startEnrolment(userID: Int64, sealed: [UInt8]) throws -> Bool
 
-    /// Makes `sealedSecret` the user's second factor with fresh recovery codes,
-    /// clears any pending secret and sets the last accepted step; atomically.
-    /// Completing a pending enrolment also bumps the session generation,
-    /// ending every other session of the user.
+    /// Makes `sealedSecret` the user's second factor with fresh recovery codes
+    /// (replacing any), clears any pending secret, sets `enrolledAt` to `time`
+    /// and the last accepted step to `lastStep`; atomically.
     ///
     /// With `replacingPending`, only if that is still the user's pending secret
-    /// and no secret is enrolled (false otherwise, changing nothing).
+    /// and no secret is enrolled, and the session generation is bumped (ending
+    /// every other session of the user, and the devices). Without it, the
+    /// generation stays. Returns the generation after, or nil when nothing changed.
     func enrol(
         userID: Int64, sealedSecret: [UInt8], replacingPending: [UInt8]?, lastStep: Int64?,
         recoveryCodeHashes: [[UInt8]], at time: Int64
-    ) throws -> Bool
+    ) throws -> Int64?
 
-    /// Removes the second factor, any pending one, the last step and the
-    /// recovery codes, and bumps the session generation; atomically.
-    func resetSecondFactor(userID: Int64) throws -> Bool
+    /// Removes the second factor, any pending one, `enrolledAt`, the last step
+    /// and the recovery codes, and bumps the session generation (ending the
+    /// devices); atomically. Returns the generation after, or nil when there is no such user.
+    func resetSecondFactor(userID: Int64) throws -> Int64?
 
     /// Records `step` as the last accepted one if it is newer than the stored
-    /// one: one conditional update, so of concurrent callers with one step
-    /// exactly one gets true.
+    /// one (or none is stored): one conditional update, so of concurrent callers
+    /// with one step exactly one gets true.
     func acceptStep(userID: Int64, step: Int64) throws -> Bool
 
-    /// Replaces the throttle state only if it is still `expected` (compare-and-set).
-    func replaceThrottleState(userID: Int64, expected: ThrottleState, with new: ThrottleState) throws -> Bool
+    // MARK: Recovery codes
 
-    /// Clears failures and any lock, whatever they are.
-    func resetThrottleState(userID: Int64) throws -> Bool
-
-    /// Replaces all of the user's recovery codes.
+    /// Replaces all of the user's recovery codes, used or not, with these unused ones; atomically.
     func replaceRecoveryCodes(userID: Int64, hashes: [[UInt8]]) throws
 
     /// Marks an unused code with this hash as used at `time`: one conditional
@@ -105,19 +85,99 @@ public protocol UserStore: AnyObject {
     /// How many recovery codes the user has left.
     func unusedRecoveryCodeCount(userID: Int64) throws -> Int
 
-    /// Bumps the session generation, ending every session of the user.
-    func bumpSessionGeneration(userID: Int64) throws -> Bool
+    // MARK: Sessions
 
-    /// Marks one session as ended until `expiresAt`, after which its cookie is dead anyway.
+    /// Bumps the session generation, ending every session and device of the
+    /// user; returns the generation after, or nil when there is no such user.
+    func bumpSessionGeneration(userID: Int64) throws -> Int64?
+
+    /// Marks one session as ended until `expiresAt`, after which its cookie is
+    /// dead anyway; revoking it again keeps the later expiry.
     func revokeSession(id sessionID: String, expiresAt: Int64) throws
 
-    /// Forgets revocations whose sessions have expired by `time`; returns how many.
+    /// Forgets revocations whose sessions have expired by `time` (`expiresAt <= time`); returns how many.
     func purgeRevokedSessions(expiredBy time: Int64) throws -> Int
 
-    /// The user's session generation and whether `sessionID` is revoked, in one
-    /// query; nil when the user no longer exists.
+    /// The user's session generation, whether `sessionID` is revoked and the
+    /// user's groups (sorted), in one query; nil when the user no longer exists.
     func sessionStatus(userID: Int64, sessionID: String) throws -> SessionStatus?
 
-    /// Runs `body` atomically: all of its changes, or none.
+    // MARK: Groups
+
+    /// Makes `groups` the user's groups, whatever they were; false when there is no such user.
+    func replaceGroups(userID: Int64, with groups: [String]) throws -> Bool
+
+    /// Adds `adding` and removes `removing` (a group in both ends up removed)
+    /// in one transaction; returns the groups after, sorted, or nil when there
+    /// is no such user. Adding a group the user has, or removing one they lack, is no error.
+    func changeGroups(userID: Int64, adding: [String], removing: [String]) throws -> [String]?
+
+    // MARK: Throttling
+
+    /// The states of `keys`, in their order; ``ThrottleState/clear`` for a key without a row.
+    func throttleStates(_ keys: [ThrottleKey]) throws -> [ThrottleState]
+
+    /// Compare-and-set over several rows at once: if every row still holds its
+    /// change's `expected` state (``ThrottleState/clear`` is no row), writes
+    /// every `new` state (removing the row for ``ThrottleState/clear``) and
+    /// returns true; otherwise changes nothing and returns false. One transaction.
+    ///
+    /// The changes come in a fixed order (pair, account, address rows); a store
+    /// that locks rows locks them in the order given, so concurrent claims never deadlock.
+    func replaceThrottleStates(_ changes: [ThrottleChange]) throws -> Bool
+
+    /// Removes the rows of `keys` (making them ``ThrottleState/clear``), whatever they hold.
+    func clearThrottleStates(_ keys: [ThrottleKey]) throws
+
+    /// Every row of `subject`: its account row and its pair rows, any order.
+    func throttleRows(subject: ThrottleSubject) throws -> [ThrottleRow]
+
+    /// Removes every row of `subject` (account and pairs, not address rows); returns how many.
+    func clearThrottleRows(subject: ThrottleSubject) throws -> Int
+
+    /// Removes the rows idle since `idleSince` — no failure at or after it
+    /// (`lastFailureAt` nil or earlier) and no lock in force at `now`
+    /// (`lockedUntil` nil or `<= now`) — of known and unknown names and of
+    /// addresses alike; returns how many.
+    func purgeThrottleRows(idleSince: Int64, now: Int64) throws -> Int
+
+    // MARK: Remembered devices
+
+    /// Adds `device` only if its user still has session generation
+    /// `sessionGeneration`, in one statement (a device minted under a bumped
+    /// generation must not outlive it); false when nothing was added.
+    func addDevice(_ device: DeviceRecord, sessionGeneration: Int64) throws -> Bool
+
+    /// The device with this id hash, or nil.
+    func device(idHash: [UInt8]) throws -> DeviceRecord?
+
+    /// Sets the device's `lastUsedAt` to `time`; false when there is no such device.
+    func touchDevice(idHash: [UInt8], at time: Int64) throws -> Bool
+
+    /// The user's devices, most recently used first.
+    func devices(userID: Int64) throws -> [DeviceRecord]
+
+    /// Deletes the user's device with this id hash; false when the user has none such.
+    func deleteDevice(userID: Int64, idHash: [UInt8]) throws -> Bool
+
+    /// Deletes the devices remembered before `time` (`createdAt < time`), whose
+    /// lifetime is over; returns how many.
+    func purgeDevices(createdBefore time: Int64) throws -> Int
+
+    // MARK: Maintenance
+
+    /// Runs a trivial query, throwing when the store does not answer (`/healthz`).
+    func ping() throws
+
+    /// Every row of the store, read in one consistent transaction.
+    func exportSnapshot() throws -> StoreSnapshot
+
+    /// Writes every row of `snapshot`, keeping ids, and makes the next user id
+    /// higher than `snapshot.lastUserID`; in one transaction. Throws
+    /// ``StoreError/notEmpty(_:)`` and writes nothing when the store holds any row.
+    func importSnapshot(_ snapshot: StoreSnapshot) throws
+
+    /// Runs `body` atomically: all of its changes, or none. Inside a
+    /// transaction already, `body` joins it.
     func inTransaction<T>(_ body: () throws -> T) throws -> T
 }

@@ -4,7 +4,7 @@ import Web
 /// behind nginx's `/auth` and the FastCGI authorizer, so that every web server
 /// guards alike.
 enum AccessDecision: Equatable {
-    /// It may go on; the site learns who asks.
+    /// It may go on; the site learns who asks, and their groups.
     case allow(Session, groups: [String])
     /// The visitor must log in first, then come back to `returnTo` (nil when
     /// the protected address could not be an `rd`).
@@ -15,14 +15,16 @@ enum AccessDecision: Equatable {
 
 extension Handlers {
     /// The decision for `request`, which describes a request for a protected
-    /// site: its `Host` and `originalURI` are that request's.
-    func decide(_ request: Request, _ context: RequestContext) throws -> AccessDecision {
-        guard let session = try session(of: request, context, at: .full) else {
+    /// site: its `Host` and `originalURI` are that request's. The session and
+    /// its standing (logout, revocation, the store outage rule) are in
+    /// `context` already (``SessionMiddleware``).
+    func decide(_ request: Request, _ context: RequestContext) -> AccessDecision {
+        guard let session = context.session(at: .full) else {
             return .logIn(returnTo: guardedAddress(of: request))
         }
         // The access rules, when there are any, decide here: on the user, their
         // groups and the protected host and URI.
-        return .allow(session, groups: [])
+        return .allow(session, groups: context.groups)
     }
 
     /// The URL of the guarded request (`REQUEST_URI`, which an nginx
@@ -37,15 +39,5 @@ extension Handlers {
             address = (request.isHTTPS ? "https://" : "http://") + host + address
         }
         return ReturnAddress.validated(address, allowedHosts: settings.allowedRedirectHosts)
-    }
-
-    /// `response` with the cookie of `session` re-issued when it is due for
-    /// renewal, so the idle limit counts from the last request to any
-    /// protected page.
-    func renewing(_ session: Session, in response: Response, _ request: Request, _ context: RequestContext) throws -> Response {
-        guard cookie.codec.needsRenewal(session, now: context.now) else { return response }
-        var response = response
-        try cookie.store(session, in: &response, for: request, now: context.now)
-        return response
     }
 }

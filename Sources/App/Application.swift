@@ -1,6 +1,9 @@
 import Accounts
 import Foundation
 import Logging
+import SharedCounters
+import Stores
+import SystemIO
 import Web
 
 /// totpgate's web application: settings, keys and templates loaded once at
@@ -8,38 +11,48 @@ import Web
 public final class Application: Sendable {
     public let settings: Settings
     let router: Router<RequestContext>
-    private let dataDirectory: DataDirectory
+    private let accounts: AccountServiceFactory
     private let hasher: PasswordHasher
-    private let unknownNames: UnknownNameThrottle
-    private let clock: @Sendable () -> Int64
+    private let clock: any TimeSource
     private let logger: Logger
 
     /// Loads (creating on first use) the data directory, keys and database, and parses the templates.
-    public init(settings: Settings, logger: Logger, clock: @escaping @Sendable () -> Int64 = Application.systemClock) throws {
+    /// `counters` are those shared with the other workers, if any.
+    public convenience init(settings: Settings, logger: Logger, counters: SharedCounters? = nil,
+                            clock: any TimeSource = SystemClock()) throws {
+        try self.init(settings: settings, logger: logger, counters: counters, clock: clock,
+                      hashingPool: HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes))
+    }
+
+    /// An application hashing passwords on `hashingPool`, which tests share.
+    init(settings: Settings, logger: Logger, counters: SharedCounters? = nil, clock: any TimeSource, hashingPool: HashingPool) throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
-        dataDirectory = try DataDirectory(path: settings.dataDirectory)
+        let dataDirectory = try DataDirectory(path: settings.dataDirectory)
+        accounts = try settings.accountServiceFactory(dataDirectory: dataDirectory)
         var hasher = try PasswordHasher(parameters: settings.passwordHashing)
-        hasher.executor = HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes)
+        hasher.executor = hashingPool
         self.hasher = hasher
-        unknownNames = try UnknownNameThrottle()
         let keys = try SigningKeyFile(dataDirectory: dataDirectory).load()
         let templates = try settings.templatesDirectory.map { try Templates(directory: $0) }
             ?? Templates(sources: EmbeddedTemplates.sources)
         for name in Self.requiredTemplates where !templates.contains(name) { throw TemplateError.missing(name) }
 
         let pages = Pages(templates: templates, settings: settings)
-        let handlers = Handlers(
-            pages: pages,
-            cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
-            revocations: SessionRevocations(),
-            enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep)),
-            settings: settings)
-        var router = Router<RequestContext>(securityHeaders: SecurityHeaders(formTargets: settings.allowedRedirectHosts)) {
-            error, request in pages.error(error, for: request)
+        let revocations = SessionRevocations(clock: clock, logouts: counters.map { ($0, SharedMetrics().sessionsEnded) })
+        var router = Router<RequestContext>(errorPage: pages.error) { error, request in
+            logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
         }
-        handlers.register(on: &router)
+        router.add(SecurityHeaders(formTargets: settings.allowedRedirectHosts))
+        router.add(SessionMiddleware(
+            cookie: SessionCookie(codec: SessionCodec(keys: keys, lifetimes: settings.lifetimes), settings: settings),
+            revocations: revocations))
+        Handlers(
+            pages: pages, revocations: revocations,
+            enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep), clock: clock),
+            settings: settings
+        ).register(on: &router)
         self.router = router
         // Opens the database once now, so a broken store stops the start rather than the first request.
         _ = try makeAccountService()
@@ -47,14 +60,12 @@ public final class Application: Sendable {
 
     /// The account store, for the start-up log line.
     public var storeDescription: String {
-        "SQLite \(URL(fileURLWithPath: dataDirectory.path(of: SQLiteUserStore.fileName)).standardizedFileURL.path)"
+        guard case .sqlite(let path) = accounts.location else { return accounts.location.description }
+        return StoreLocation.sqlite(path: URL(fileURLWithPath: path).standardizedFileURL.path).description
     }
 
     /// Templates every deployment must provide (a `--www` override included).
     static let requiredTemplates = ["header", "footer", "login", "code", "enroll", "recovery", "home", "error"]
-
-    /// Seconds since the Unix epoch, from the system clock.
-    public static let systemClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     /// A worker for one thread, with its own database connection.
     public func makeWorker() throws -> Worker {
@@ -62,41 +73,33 @@ public final class Application: Sendable {
     }
 
     private func makeAccountService() throws -> AccountService {
-        var configuration = settings.accounts
-        configuration.issuer = settings.appName
-        var accounts = try AccountService(dataDirectory: dataDirectory, hasher: hasher, configuration: configuration)
-        accounts.unknownNames = unknownNames
-        return accounts
+        try accounts.service(hasher: hasher, configuration: settings.accountConfiguration)
     }
 
-    /// One thread's request handler: the shared router plus the thread's store connection.
-    public struct Worker: RequestHandler {
+    /// One thread's responder: the shared router plus the thread's store connection.
+    public struct Worker: HTTPResponder {
         let application: Application
         let accounts: AccountService
 
         public func respond(to request: Request) -> Response {
+            var context = makeContext(for: request)
+            return application.router.respond(to: request, context: &context)
+        }
+
+        public func respond(to error: HTTPError, for request: Request) -> Response {
+            var context = makeContext(for: request)
+            return application.router.respond(to: error, for: request, context: &context)
+        }
+
+        /// The context of `request`: its time, and the accounts auditing with its client.
+        private func makeContext(for request: Request) -> RequestContext {
             var accounts = accounts
             let logger = application.logger
             accounts.audit = { event in
                 // One line per security event, for people and for fail2ban (README).
                 logger.notice("audit \(event) client=\(request.clientAddress.isEmpty ? "-" : request.clientAddress)")
             }
-            let context = RequestContext(now: application.clock(), accounts: accounts)
-            return application.router.respond(to: request, context: context) { error in
-                logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
-            }
-        }
-
-        public func respond(to error: HTTPError, for request: Request) -> Response {
-            application.router.respond(to: error, for: request)
+            return RequestContext(now: application.clock.now, client: ClientAddress(request.clientAddress), accounts: accounts)
         }
     }
-}
-
-/// What a handler gets besides the request.
-struct RequestContext {
-    /// The time of the request, Unix seconds.
-    let now: Int64
-    /// The accounts, over this worker's store connection, auditing with this request's client.
-    let accounts: AccountService
 }

@@ -1,4 +1,4 @@
-import OTP
+import Encoding
 import Web
 
 /// Requests in the FastCGI Authorizer role (Apache's `mod_authnz_fcgi`,
@@ -9,16 +9,16 @@ extension Handlers {
     /// web server hands to the protected site (`REMOTE_USER`,
     /// `TOTPGATE_GROUPS`), and no body; `302` to the login page with the
     /// protected URL as `rd`, never cached; `403` with the error page. The web
-    /// server sends anything but a `200` to the browser as it is.
-    func authorize(_ request: Request, _ context: RequestContext) throws -> Response {
-        switch try decide(request, context) {
+    /// server sends anything but a `200` to the browser as it is. A 200
+    /// renews an idle-expiring cookie (``SessionMiddleware``).
+    func authorize(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        switch decide(request, context) {
         case .allow(let session, let groups):
             if let returnTo = renewalDetour(session, request, context) { return logIn(returnTo: returnTo, request) }
-            let response = Response(status: .ok, headers: [
+            return Response(status: .ok, headers: [
                 "Variable-REMOTE_USER": session.username,
                 "Variable-TOTPGATE_GROUPS": groups.joined(separator: ","),
             ])
-            return try renewing(session, in: response, request, context)
         case .logIn(let returnTo):
             return logIn(returnTo: returnTo, request)
         case .deny:

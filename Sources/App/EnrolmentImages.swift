@@ -1,6 +1,7 @@
 import OTP
 import QRImage
 import Synchronization
+import SystemIO
 
 /// The QR image of each enrolment in progress, drawn once.
 ///
@@ -21,16 +22,18 @@ final class EnrolmentImages: Sendable {
     private let lifetime: Duration
     private let scale: Int
     private let images = Mutex<[String: Image]>([:])
+    private let clock: any TimeSource
 
-    /// Images at `scale` pixels per module, kept for `lifetime`.
-    init(scale: Int, lifetime: Duration) {
+    /// Images at `scale` pixels per module, kept for `lifetime` of `clock`'s monotonic time.
+    init(scale: Int, lifetime: Duration, clock: any TimeSource) {
         self.scale = scale
         self.lifetime = lifetime
+        self.clock = clock
     }
 
     /// The image of `uri`, the enrolment `ticket` names (already checked to be current).
     func image(ticket: String, uri: KeyURI) throws -> Image {
-        let now = ContinuousClock.now
+        let now = clock.instant
         if let image = images.withLock({ $0[ticket] }), now - image.drawnAt < lifetime { return image }
         let code = try QRCode(encoding: uri.description)
         let image = Image(png: try code.pngData(scale: scale), modules: code.size + 2 * QRCode.quietZone, drawnAt: now)

@@ -9,57 +9,54 @@ extension Handlers {
 
     /// `GET /`: the login form with its CSRF token; a logged-in user goes on
     /// to `rd`, or home.
-    func loginPage(_ request: Request, _ context: RequestContext) throws -> Response {
-        let existing = try session(of: request, context)
+    func loginPage(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let linked = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
-        if let existing, existing.stage == .full {
+        switch context.session?.stage {
+        case .full:
             // The cookie is renewed on the way: the authorizer sends a session
             // in use on a protected site here for that (``renewalDetour``).
-            return try redirect(to: linked ?? request.url("/home"), with: existing, request, context)
-        }
-        switch existing?.stage {
+            guard let session = context.session else { break }
+            return redirect(to: linked ?? request.url("/home"), with: session, &context)
         case .password: return .redirect(to: request.url("/login/code"))  // "Cancel" there logs out
         case .enrolling: return .redirect(to: request.url("/enroll"))
-        case .full, .anonymous, nil: break  // a full session went on above
+        case .anonymous, nil: break
         }
         // The return address comes from the link that sent the user here, or
         // from the session when a failed attempt brought them back.
-        let returnTo = linked ?? existing?.returnTo
-        return try page("login", title: "Sign in", session: existing ?? Session.anonymous(now: context.now),
-                        isNew: existing == nil, request, context, ["rd": returnTo ?? ""])
+        let returnTo = linked ?? context.session?.returnTo
+        let session = try context.session ?? Session.anonymous(now: context.now)
+        return try show(Page("login", title: "Sign in", ["rd": returnTo ?? ""]), to: session, request, &context)
     }
 
     /// `POST /login`: name and password, and a code for a one-shot login.
-    func login(_ request: Request, _ context: RequestContext) throws -> Response {
-        let (form, current) = try verifiedForm(request, context)
-        guard let current else { throw HTTPError(.forbidden) }  // unreachable: the CSRF check needs a session
-        var session = current
+    func login(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        var (form, session) = try verifiedForm(request, context)
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
         let outcome = try context.accounts.login(
-            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"), now: context.now)
-        return try answer(outcome, session: session, retry: request.url("/"), request, context)
+            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
+            client: context.client, now: context.now)
+        return try answer(outcome, session: session, retry: request.url("/"), request, &context)
     }
 
     /// `GET /login/code`: the second step's form, for a session past the password.
-    func codePage(_ request: Request, _ context: RequestContext) throws -> Response {
-        guard let session = try session(of: request, context, at: .password) else { return .redirect(to: request.url("/")) }
-        return try page("code", title: "Two-step verification", session: session, request, context)
+    func codePage(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        guard let session = context.session(at: .password) else { return .redirect(to: request.url("/")) }
+        return try show(Page("code", title: "Two-step verification"), to: session, request, &context)
     }
 
     /// `POST /login/code`: a TOTP code or a recovery code completes the login.
-    func submitCode(_ request: Request, _ context: RequestContext) throws -> Response {
-        let (form, current) = try verifiedForm(request, context)
-        guard let session = current, session.stage == .password, let userID = session.userID else {
-            return .redirect(to: request.url("/"))
-        }
-        let outcome = try context.accounts.verifySecondFactor(userID: userID, code: form["code"] ?? "", now: context.now)
-        return try answer(outcome, session: session, retry: request.url("/login/code"), request, context)
+    func submitCode(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let (form, session) = try verifiedForm(request, context)
+        guard let user = session.user(at: .password) else { return .redirect(to: request.url("/")) }
+        let outcome = try context.accounts.verifySecondFactor(
+            userID: user.id, code: form["code"] ?? "", client: context.client, now: context.now)
+        return try answer(outcome, session: session, retry: request.url("/login/code"), request, &context)
     }
 
     /// Where a login attempt leads: home (or the return address), the code
     /// step, enrolment, or back to `retry` with the one failure message.
     func answer(
-        _ outcome: LoginOutcome, session: Session, retry: String, _ request: Request, _ context: RequestContext
+        _ outcome: LoginOutcome, session: Session, retry: String, _ request: Request, _ context: inout RequestContext
     ) throws -> Response {
         let next: Session.Stage
         let user: AuthenticatedUser
@@ -68,12 +65,12 @@ extension Handlers {
         case .needsCode(let who): (next, user) = (.password, who)
         case .needsEnrolment(let who): (next, user) = (.enrolling, who)
         case .refused(let refusal):
-            return try redirect(to: retry, with: session, telling: refusal, request, context)
+            return redirect(to: retry, with: session, telling: refusal, &context)
         }
         // A half-done login keeps the generation it began under: if every session
         // of the user was ended meanwhile (logout everywhere, new password), so is this one.
         if session.stage != .anonymous, session.generation != user.sessionGeneration {
-            return try startOver(saying: "Your sign-in was ended. Please sign in again.", request, context)
+            return try startOver(saying: "Your sign-in was ended. Please sign in again.", request, &context)
         }
         var advanced = try session.advanced(to: next, userID: user.id, username: user.name,
                                             generation: user.sessionGeneration, now: context.now)
@@ -81,12 +78,12 @@ extension Handlers {
         case .full:
             advanced.returnTo = nil
             advanced.flash = nil
-            return try redirect(to: session.returnTo ?? request.url("/home"), with: advanced, request, context)
+            return redirect(to: session.returnTo ?? request.url("/home"), with: advanced, &context)
         case .enrolling:
             advanced.enrolment = try context.accounts.beginEnrolment(userID: user.id)
-            return try redirect(to: request.url("/enroll"), with: advanced, request, context)
+            return redirect(to: request.url("/enroll"), with: advanced, &context)
         case .password, .anonymous:
-            return try redirect(to: request.url("/login/code"), with: advanced, request, context)
+            return redirect(to: request.url("/login/code"), with: advanced, &context)
         }
     }
 

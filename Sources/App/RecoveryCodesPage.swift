@@ -1,4 +1,4 @@
-import OTP
+import Encoding
 import Web
 
 /// The page that shows recovery codes, the one time they exist in plain text:
@@ -12,16 +12,16 @@ extension Handlers {
     /// the wire twice. A `download` link is a navigation, not a fetch, so the
     /// CSP (no script, images from `'self'`) does not block it.
     func recoveryCodesPage(
-        _ codes: [String], replacingOld: Bool, session: Session, isNew: Bool, _ request: Request, _ context: RequestContext
+        _ codes: [String], replacingOld: Bool, session: Session, _ request: Request, _ context: inout RequestContext
     ) throws -> Response {
         let title = replacingOld ? "Your new recovery codes" : "Save your recovery codes"
-        return try page("recovery", title: title, session: session, isNew: isNew, request, context, secret: true, [
+        return try show(Page("recovery", title: title, holdsSecret: true, [
             "codes": codes,
             "replacingOld": replacingOld,
             "download": "data:text/plain;charset=utf-8," + PercentEncoding.encode(
                 Self.recoveryCodesText(codes, user: session.username, appName: settings.appName, now: context.now)),
             "downloadName": "\(settings.appName)-recovery-codes-\(session.username).txt",
-        ])
+        ]), to: session, request, &context)
     }
 
     /// The downloaded file: what the codes are for, then one code a line.

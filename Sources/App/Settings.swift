@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Crypto
+import Stores
 import Web
 
 /// Everything an operator can set, with the defaults of DESIGN.md.
@@ -15,8 +16,10 @@ public struct Settings: Sendable {
         case never
     }
 
-    /// Where the SQLite file and the keys live.
+    /// Where the keys live, and the SQLite file unless ``store`` says otherwise.
     public var dataDirectory = "./var"
+    /// Where the accounts live; nil: the SQLite file `totpgate.db` in ``dataDirectory``.
+    public var store: StoreLocation?
     /// The mount point, e.g. `/2fa`; empty at the root of the host.
     public var basePath = ""
     /// The name shown in page titles and as the authenticator issuer.
@@ -51,4 +54,18 @@ public struct Settings: Sendable {
     public var qrScale = 6
 
     public init() {}
+
+    /// The one way `serve` and every `user` and `store` command open the
+    /// accounts: the store these settings name, with the keys of their data
+    /// directory (`opened`, when the caller has it already).
+    public func accountServiceFactory(dataDirectory opened: DataDirectory? = nil) throws -> AccountServiceFactory {
+        try AccountServiceFactory(location: store, dataDirectory: opened ?? DataDirectory(path: dataDirectory))
+    }
+
+    /// The accounts' settings, with the issuer apps show named after the service.
+    public var accountConfiguration: AccountConfiguration {
+        var configuration = accounts
+        configuration.issuer = appName
+        return configuration
+    }
 }

@@ -1,4 +1,5 @@
 import Accounts
+import Encoding
 import Web
 
 /// The cookie-signing key ring in the data directory: one `id base64url-key`

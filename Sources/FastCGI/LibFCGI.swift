@@ -7,41 +7,58 @@ import Glibc
 /// Initialises libfcgi once per process (required before threads accept).
 private let libraryInitialized: Bool = FCGX_Init() == 0
 
-/// One accept loop's FastCGI request handle, reused request after request.
-final class FastCGIConnection {
+/// One thread's libfcgi request handle, reused for request after request on
+/// connections this responder accepted itself.
+///
+/// libfcgi reads a request from `ipcFd` when one is open instead of accepting
+/// (`FCGX_Accept_r`). Its listening socket is -1, so it can never accept on
+/// its own; `keepConnection` is held at 1, so it never closes a connection
+/// it was handed; and `detached` is set, so that if it closes one anyway (on
+/// a protocol or write error) it does so at once, without the blocking
+/// "linger" of `OS_Close`.
+final class FastCGIRequest {
     private let request: UnsafeMutablePointer<FCGX_Request>
+    /// Whether the web server asked to keep the connection (`FCGI_KEEP_CONN`).
+    private(set) var peerKeepsConnection = false
 
-    /// A handle accepting on the listening socket `listenDescriptor`.
-    init(listenDescriptor: Int32) throws(FastCGIError) {
+    init() throws(FastCGIError) {
         guard libraryInitialized else { throw .library("FCGX_Init failed") }
         request = .allocate(capacity: 1)
-        guard FCGX_InitRequest(request, listenDescriptor, 0) == 0 else {
+        guard FCGX_InitRequest(request, -1, 0) == 0 else {
             request.deallocate()
             throw .library("FCGX_InitRequest failed")
         }
     }
 
     deinit {
-        FCGX_Free(request, 1)
+        // The descriptor, if any, belongs to the connection, not to libfcgi.
+        request.pointee.ipcFd = -1
+        FCGX_Free(request, 0)
         request.deallocate()
     }
 
-    /// Finishes the previous request and waits for the next; false once the
-    /// listening socket is shut down (or accept fails for good).
-    func accept() -> Bool {
-        FCGX_Accept_r(request) == 0
+    /// Reads the request waiting on `descriptor` (all of it has arrived: see
+    /// ``RequestFraming``). False when libfcgi refused it, and then it has
+    /// closed `descriptor`.
+    func begin(on descriptor: Int32) -> Bool {
+        request.pointee.ipcFd = descriptor
+        request.pointee.keepConnection = 1
+        request.pointee.detached = 1
+        guard FCGX_Accept_r(request) == 0 else { return false }
+        peerKeepsConnection = request.pointee.keepConnection != 0
+        request.pointee.keepConnection = 1
+        request.pointee.detached = 1
+        return true
     }
 
-    /// Ends the current request, flushing its output.
-    func finish() {
+    /// Ends the current request, flushing its output. True when the descriptor
+    /// is still open (and the caller's to close), false when libfcgi closed it
+    /// after an error.
+    func finish() -> Bool {
         FCGX_Finish_r(request)
-    }
-
-    /// The role the web server asked for in the request's begin record
-    /// (`FCGI_RESPONDER` 1, `FCGI_AUTHORIZER` 2, `FCGI_FILTER` 3), which no
-    /// parameter can override.
-    var role: Int32 {
-        request.pointee.role
+        let open = request.pointee.ipcFd >= 0
+        request.pointee.ipcFd = -1
+        return open
     }
 
     /// Every FastCGI parameter of the current request as name/value pairs.
@@ -64,21 +81,21 @@ final class FastCGIConnection {
         return result
     }
 
-    /// Up to `limit` bytes of the request body; fewer at its end.
-    func readBody(limit: Int) -> [UInt8] {
-        guard limit > 0, let input = request.pointee.in else { return [] }
-        var body = [UInt8](repeating: 0, count: limit)
+    /// The request body, `length` bytes; nil when the body ends before that.
+    func readBody(length: Int) -> [UInt8]? {
+        guard length > 0 else { return [] }
+        guard let input = request.pointee.in else { return nil }
+        var body = [UInt8](repeating: 0, count: length)
         var filled = 0
         body.withUnsafeMutableBytes { buffer in
             let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
-            while filled < limit {
-                let count = FCGX_GetStr(base + filled, Int32(limit - filled), input)
+            while filled < length {
+                let count = FCGX_GetStr(base + filled, Int32(length - filled), input)
                 if count <= 0 { break }
                 filled += Int(count)
             }
         }
-        if filled < limit { body.removeSubrange(filled..<limit) }
-        return body
+        return filled == length ? body : nil
     }
 
     /// Writes `bytes` to the response stream; false when the web server has gone.
@@ -89,17 +106,4 @@ final class FastCGIConnection {
             return FCGX_PutStr(base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), output) == Int32(buffer.count)
         }
     }
-}
-
-/// Opens a TCP listening socket on `address` (`host:port`) through libfcgi.
-func openTCPSocket(_ address: String, backlog: Int32) throws(FastCGIError) -> Int32 {
-    guard libraryInitialized else { throw .library("FCGX_Init failed") }
-    let descriptor = FCGX_OpenSocket(address, backlog)
-    guard descriptor >= 0 else { throw .socket("cannot listen on \(address)") }
-    return descriptor
-}
-
-/// Tells libfcgi's accept loops that the process is shutting down.
-func announceShutdown() {
-    FCGX_ShutdownPending()
 }

@@ -14,19 +14,7 @@ public struct RequestMapping: Sendable {
     public let basePath: String
 
     public init(basePath: String) {
-        var base = basePath
-        while base.hasSuffix("/") { base.removeLast() }
-        self.basePath = base
-    }
-
-    /// The role of a begin record's role number: responder (1) or authorizer
-    /// (2); nil for a filter (3), which totpgate is not, or anything else.
-    public static func role(_ number: Int32) -> Request.Role? {
-        switch number {
-        case 1: .responder
-        case 2: .authorizer
-        default: nil
-        }
+        self.basePath = Request.mountPoint(basePath)
     }
 
     /// The request these parameters describe, with `body` already read, in `role`.

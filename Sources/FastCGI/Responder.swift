@@ -1,176 +1,116 @@
 import Foundation
-import Synchronization
+import Glibc
 import Logging
+import Synchronization
 import Web
 
-/// Where the responder takes FastCGI connections from.
-public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
-    /// A unix socket it creates, with permissions and an optional group for the web server.
-    case unixSocket(path: String, mode: UInt32, group: String?)
-    /// A TCP socket, `host:port`.
-    case tcp(String)
-    /// The listening socket already open on fd 0 (spawn-fcgi, mod_fcgid).
-    case inherited
-
-    /// Whether fd 0 is a listening socket (spawn-fcgi and mod_fcgid hand one over).
-    public static var inheritedSocketIsOpen: Bool {
-        System.isListeningSocket(0)
-    }
-
-    public var description: String {
-        switch self {
-        case .unixSocket(let path, let mode, let group):
-            "unix:\(path) (mode \(String(mode, radix: 8))\(group.map { ", group \($0)" } ?? ""))"
-        case .tcp(let address): "tcp:\(address)"
-        case .inherited: "the socket on fd 0"
-        }
-    }
-}
-
-/// The FastCGI responder: on each of its listening sockets N threads, each an
-/// accept loop turning FastCGI requests into `Request`s for its own handler
-/// and writing back the `Response`. Nothing outside this target knows about
-/// FastCGI.
+/// The FastCGI responder of one worker process: M threads accepting on each
+/// of the shared listening sockets (the unix socket, a TCP port beside it),
+/// each turning FastCGI requests into `Request`s for its own application
+/// responder and writing back the `Response`. Nothing outside this target
+/// knows about FastCGI.
+///
+/// A thread serves a connection only once its whole request has arrived
+/// (``RequestFraming``). Most web servers write the request right after
+/// connecting, so the accepting thread waits a moment for it; a connection
+/// still incomplete after that goes to the ``WaitingRoom``, which holds no
+/// thread and closes it when `requestTimeout` has passed since the accept.
 public final class Responder: Sendable {
-    /// What one worker thread calls for each request.
-    public typealias Handler = any RequestHandler
-
     /// The largest request body read; a longer one is answered 413 unread.
     public static let maximumBodySize = 16 * 1024
+    /// How long an accepting thread waits for a request that is not all there
+    /// yet before handing it to the waiting room.
+    static let patience: Duration = .milliseconds(10)
+    /// How often a thread blocked in `accept` wakes up anyway, so that neither
+    /// a stop nor a ready request can be missed (see ``ThreadPoke``).
+    static let acceptWakeup: Duration = .milliseconds(200)
 
-    /// One endpoint and its open listening socket.
-    private struct Listener: Sendable {
-        let endpoint: Endpoint
-        let descriptor: Int32
-    }
-
-    public var endpoints: [Endpoint] { listeners.map(\.endpoint) }
-    /// Accept loops on each endpoint.
+    /// Accept loops on each listening socket.
     public let threads: Int
-    private let mapping: RequestMapping
-    private let listeners: [Listener]
-    private let logger: Logger
+    let listeners: [Int32]
+    let requestTimeout: Duration
+    let mapping: RequestMapping
+    let logger: Logger
+    let room: WaitingRoom
+    private let loops: AcceptLoops
+    private let isStopping = Atomic<Bool>(false)
+    private let finished = DispatchGroup()
 
-    /// Opens every listening socket now, so errors (busy socket, bad group)
-    /// surface before serving; nothing stays open when one fails.
-    public init(endpoints: [Endpoint], threads: Int, basePath: String, logger: Logger) throws {
+    /// A responder accepting on `listeners`, open listening sockets shared
+    /// with other workers, with `threads` accept loops on each.
+    public init(listeners: [Int32], threads: Int, requestTimeout: Duration, basePath: String, logger: Logger) throws {
         guard threads > 0 else { throw FastCGIError.library("at least one thread is needed") }
-        guard !endpoints.isEmpty else { throw FastCGIError.library("at least one endpoint is needed") }
+        guard !listeners.isEmpty else { throw FastCGIError.library("at least one listening socket is needed") }
+        self.listeners = listeners
         self.threads = threads
+        self.requestTimeout = requestTimeout
         self.logger = logger
         mapping = RequestMapping(basePath: basePath)
-        var listeners: [Listener] = []
-        do {
-            for endpoint in endpoints {
-                listeners.append(Listener(endpoint: endpoint, descriptor: try Self.open(endpoint)))
+        let loops = AcceptLoops(count: threads * listeners.count)
+        self.loops = loops
+        room = try WaitingRoom(logger: logger) { loops.pokeOne() }
+    }
+
+    /// Starts the threads; returns once each has made its responder, or throws
+    /// the first error one of them met (and then stops the others).
+    ///
+    /// `makeResponder` runs once on each thread (with the thread's index,
+    /// counted over every socket's threads), so each thread owns what its
+    /// responder holds, such as a database connection.
+    public func start(makeResponder: @escaping @Sendable (Int) throws -> any HTTPResponder) throws {
+        // A web server hanging up shows as a failed write, not a dead process.
+        signal(SIGPIPE, SIG_IGN)
+        ThreadPoke.install()
+        for listener in listeners { ConnectionCalls.limit(SO_RCVTIMEO, of: listener, to: Self.acceptWakeup) }
+        room.open()
+        let started = DispatchGroup()
+        let failure = Mutex<(any Error)?>(nil)
+        for (index, loop) in loops.states.enumerated() {
+            started.enter()
+            finished.enter()
+            let thread = Thread { [self] in
+                defer { finished.leave() }
+                loop.attachCurrentThread()
+                let application: any HTTPResponder
+                let request: FastCGIRequest
+                let patience: Poller
+                do {
+                    application = try makeResponder(index)
+                    request = try FastCGIRequest()
+                    patience = try Poller()
+                } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                    started.leave()
+                    return
+                }
+                started.leave()
+                AcceptLoop(
+                    responder: self, listener: listeners[index / threads], state: loop, application: application,
+                    request: request, patience: patience
+                ).run()
             }
-        } catch {
-            listeners.forEach(Self.close)
+            thread.name = "totpgate-worker-\(index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        started.wait()
+        if let error = failure.withLock({ $0 }) {
+            stop()
             throw error
         }
-        self.listeners = listeners
     }
 
-    private static func open(_ endpoint: Endpoint) throws -> Int32 {
-        switch endpoint {
-        case .unixSocket(let path, let mode, let group):
-            return try System.listenUnix(path: path, mode: mode, group: group, backlog: 256)
-        case .tcp(let address):
-            return try openTCPSocket(address, backlog: 256)
-        case .inherited:
-            guard System.isListeningSocket(0) else {
-                throw FastCGIError.socket("fd 0 is not a listening socket: start under spawn-fcgi or mod_fcgid, or pass --socket/--listen")
-            }
-            return 0
+    /// Stops accepting, serves every request already accepted (including
+    /// those still arriving, up to their deadline), and returns when done.
+    public func stop() {
+        isStopping.store(true, ordering: .sequentiallyConsistent)
+        room.stop()
+        // A poke can land just before a thread enters accept: poke until all are out.
+        while finished.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            loops.pokeAll()
         }
+        room.close()
     }
 
-    /// Closes `listener`'s socket, and removes its file if it made one.
-    private static func close(_ listener: Listener) {
-        System.closeDescriptor(listener.descriptor)
-        if case .unixSocket(let path, _, _) = listener.endpoint { System.removeFile(path) }
-    }
-
-    /// Serves until SIGTERM, SIGINT or SIGHUP; then stops accepting, lets every
-    /// request in flight finish, removes the socket files and returns.
-    ///
-    /// `makeHandler` runs once on each worker thread (with the thread's index,
-    /// counted over every endpoint's threads), so each thread owns what its
-    /// handler holds, such as a database connection.
-    public func run(makeHandler: @escaping @Sendable (Int) throws -> Handler) throws {
-        System.blockTerminationSignals()
-        let group = DispatchGroup()
-        let startFailure = FirstError()
-        for (number, listener) in listeners.enumerated() {
-            for loop in 0..<threads {
-                let index = number * threads + loop
-                group.enter()
-                let thread = Thread { [self] in
-                    defer { group.leave() }
-                    do {
-                        try serve(listener.descriptor, handler: makeHandler(index))
-                    } catch {
-                        startFailure.record(error)
-                        System.terminateSelf()
-                    }
-                }
-                thread.name = "totpgate-worker-\(index)"
-                thread.stackSize = 1 << 20
-                thread.start()
-            }
-        }
-        let signal = System.waitForTerminationSignal()
-        logger.info("stopping: finishing requests in flight", metadata: ["signal": "\(signal)"])
-        announceShutdown()
-        for listener in listeners { System.stopListening(listener.descriptor) }
-        group.wait()
-        listeners.forEach(Self.close)
-        if let error = startFailure.error { throw error }
-    }
-
-    private func serve(_ listenDescriptor: Int32, handler: Handler) throws {
-        let connection = try FastCGIConnection(listenDescriptor: listenDescriptor)
-        while connection.accept() {
-            let response = respond(connection: connection, handler: handler)
-            if !connection.write(ResponseEncoding.encode(response)) {
-                logger.debug("the web server closed the connection before the response was written")
-            }
-            connection.finish()
-        }
-    }
-
-    private func respond(connection: FastCGIConnection, handler: Handler) -> Response {
-        let parameters = connection.parameters()
-        guard let role = RequestMapping.role(connection.role) else {
-            // A FastCGI filter: the web server would send a file to transform.
-            return errorResponse(.notImplemented, parameters: parameters, handler: handler)
-        }
-        guard let length = RequestMapping.declaredBodyLength(in: parameters) else {
-            return errorResponse(.badRequest, parameters: parameters, handler: handler)
-        }
-        guard length <= Self.maximumBodySize else {
-            return errorResponse(.contentTooLarge, parameters: parameters, handler: handler)
-        }
-        let body = connection.readBody(limit: length)
-        return handler.respond(to: mapping.request(parameters: parameters, body: body, role: role))
-    }
-
-    /// Lets the application draw the error page for a request refused before
-    /// routing; the web server shows it to the client, whatever the role.
-    private func errorResponse(_ status: HTTPStatus, parameters: [(name: String, value: String)], handler: Handler) -> Response {
-        handler.respond(to: HTTPError(status), for: mapping.request(parameters: parameters, body: []))
-    }
-}
-
-/// The first error any worker thread hit while starting.
-private final class FirstError: Sendable {
-    private let storage = Mutex<String?>(nil)
-
-    func record(_ error: any Error) {
-        storage.withLock { $0 = $0 ?? "\(error)" }
-    }
-
-    var error: FastCGIError? {
-        storage.withLock { $0 }.map(FastCGIError.library)
-    }
+    var stopping: Bool { isStopping.load(ordering: .sequentiallyConsistent) }
 }

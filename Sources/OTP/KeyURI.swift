@@ -1,4 +1,5 @@
 import Crypto
+import Encoding
 
 /// The `otpauth://totp/…` provisioning URI, as Google Authenticator reads it
 /// (github.com/google/google-authenticator/wiki/Key-Uri-Format).

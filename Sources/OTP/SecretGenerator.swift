@@ -10,7 +10,7 @@ public enum SecretGenerator {
     /// A random secret of `bits` bits (a multiple of 8, at least ``minimumBits``).
     public static func generate(bits: Int = defaultBits) throws -> [UInt8] {
         guard bits >= minimumBits else { throw OTPError.secretTooShort(bits: bits, minimum: minimumBits) }
-        guard bits % 8 == 0 else { throw CryptoError.invalidParameter("secret bits must be a multiple of 8") }
+        guard bits % 8 == 0 else { throw OTPError.secretBitsNotWholeBytes(bits) }
         return try SecureRandom.bytes(count: bits / 8)
     }
 }

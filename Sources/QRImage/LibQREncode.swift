@@ -1,4 +1,5 @@
 internal import CQREncode
+import SystemIO
 #if canImport(Glibc)
 internal import Glibc
 #elseif canImport(Darwin)
@@ -34,10 +35,10 @@ private final class EncodedSymbol {
 }
 
 /// Turns the `errno` of a failed `QRcode_encodeData` into a typed error.
-private func encodeError(_ code: Int32, byteCount: Int) -> QRCode.Error {
+private func encodeError(_ code: Int32, byteCount: Int) -> any Error {
     switch code {
-    case ERANGE: .tooLong(bytes: byteCount)
-    default: .library(function: "QRcode_encodeData", reason: String(cString: strerror(code)))
+    case ERANGE: QRCode.Error.tooLong(bytes: byteCount)
+    default: IOError(errnoCode: code, reason: "QRcode_encodeData")
     }
 }
 

@@ -41,8 +41,8 @@ public enum CookieParser {
             let pair = bytes[start..<end]
             start = end < bytes.endIndex ? bytes.index(after: end) : end
             guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
-            let name = trimmingSpaces(pair[..<equals])
-            var value = trimmingSpaces(pair[pair.index(after: equals)...])
+            let name = pair[..<equals].trimmingSpaces()
+            var value = pair[pair.index(after: equals)...].trimmingSpaces()
             if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
                 value = value.dropFirst().dropLast()
             }
@@ -72,15 +72,6 @@ public enum CookieParser {
         default:
             false
         }
-    }
-
-    /// `bytes` without leading and trailing spaces and tabs (HTTP's OWS).
-    private static func trimmingSpaces(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
-        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
-            return bytes[bytes.endIndex...]
-        }
-        return bytes[first...last]
     }
 }
 

@@ -1,4 +1,4 @@
-import OTP
+import Encoding
 
 /// Decoded `application/x-www-form-urlencoded` fields (HTML forms and query strings).
 public struct FormFields: Sendable, Equatable {

@@ -57,8 +57,8 @@ public struct Request: Sendable {
     /// The decoded fields of an `application/x-www-form-urlencoded` body.
     /// A body of another type, or with invalid encoding, is a 400.
     public func form() throws(HTTPError) -> FormFields {
-        let type = headers["content-type"]?.split(separator: ";").first?.trimmingSpaces().lowercased()
-        guard body.isEmpty || type == "application/x-www-form-urlencoded" else {
+        let type = headers["content-type"].map { String(Substring(Substring($0).utf8.prefix { $0 != UInt8(ascii: ";") }.trimmingSpaces())) }
+        guard body.isEmpty || type?.caseInsensitiveEquals("application/x-www-form-urlencoded") == true else {
             throw HTTPError(.badRequest, message: "Expected a form submission.")
         }
         return try FormFields(decoding: String(decoding: body, as: UTF8.self))
@@ -72,5 +72,12 @@ public struct Request: Sendable {
     /// The absolute path of `route` (e.g. `/home`) under the mount point.
     public func url(_ route: String) -> String {
         basePath + route
+    }
+
+    /// `path` as a mount point: without trailing slashes, so `/2fa/` is `/2fa` and `/` the root, `""`.
+    public static func mountPoint(_ path: String) -> String {
+        var mountPoint = path
+        while mountPoint.hasSuffix("/") { mountPoint.removeLast() }
+        return mountPoint
     }
 }

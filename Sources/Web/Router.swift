@@ -1,30 +1,45 @@
-/// Maps method + path to handlers and answers 404, 405 and HEAD itself.
+/// Maps method + path to handlers through the middleware around them, and
+/// answers 404, 405 and HEAD itself.
 ///
-/// `Context` is what a handler needs besides the request (the worker's store
-/// connection, the clock): one router serves every thread, each thread passes
-/// its own context.
+/// `Context` is what a handler gets besides the request: made by the worker
+/// for each request (the time, its store connection) and filled in by the
+/// middleware (the session). One router serves every thread.
 public struct Router<Context>: Sendable {
-    /// Handles one request.
-    public typealias Handler = @Sendable (Request, Context) throws -> Response
-    /// Turns an error into the page the client sees.
-    public typealias ErrorRenderer = @Sendable (HTTPError, Request) -> Response
+    /// Answers one request: a route's handler.
+    public typealias Handler = @Sendable (Request, inout Context) throws -> Response
+    /// Draws the page of an error.
+    public typealias ErrorPage = @Sendable (any HTTPResponseError, Request) -> Response
+    /// Hears of an error that is a 500 (one no page explains, or one that says so), for the log.
+    public typealias ErrorReport = @Sendable (any Error, Request) -> Void
 
     /// The handlers of one path.
-    private struct Route {
-        var byMethod: [HTTPMethod: Handler] = [:]
+    @usableFromInline struct Route: Sendable {
+        @usableFromInline var byMethod: [HTTPMethod: Handler] = [:]
         /// Answers the methods `byMethod` does not name.
-        var anyMethod: Handler?
+        @usableFromInline var anyMethod: Handler?
+
+        @usableFromInline init() {}
     }
 
-    private var routes: [String: Route] = [:]
-    private var authorizer: Handler?
-    private let securityHeaders: SecurityHeaders
-    private let renderError: ErrorRenderer
+    // The answering side is `@inlinable`, so that the application's router is
+    // specialised for its context instead of running generic code per request.
+    @usableFromInline var routes: [String: Route] = [:]
+    /// Answers every request in the authorizer role.
+    @usableFromInline var authorizer: Handler?
+    @usableFromInline var middleware: [any Middleware<Context>] = []
+    @usableFromInline let errorPage: ErrorPage
+    @usableFromInline let reportUnexpected: ErrorReport
 
-    /// An empty router; `securityHeaders` go on every answer, `renderError` draws every error page.
-    public init(securityHeaders: SecurityHeaders = SecurityHeaders(), renderError: @escaping ErrorRenderer) {
-        self.securityHeaders = securityHeaders
-        self.renderError = renderError
+    /// An empty router: `errorPage` draws every error page, and `reportUnexpected`
+    /// hears of each error answered 500.
+    public init(errorPage: @escaping ErrorPage, reportUnexpected: @escaping ErrorReport = { _, _ in }) {
+        self.errorPage = errorPage
+        self.reportUnexpected = reportUnexpected
+    }
+
+    /// Runs `middleware` around every route (and every error page); the first added is the outermost.
+    public mutating func add(_ middleware: some Middleware<Context>) {
+        self.middleware.append(middleware)
     }
 
     /// Routes `method` on `path` (exact match) to `handler`.
@@ -56,43 +71,62 @@ public struct Router<Context>: Sendable {
         on(.post, path, handler)
     }
 
-    /// The response to `request`. Never throws: an `HTTPError` becomes its page,
-    /// any other error a 500 page reported to `onUnexpectedError` (for the log).
-    public func respond(
-        to request: Request, context: Context, onUnexpectedError: (any Error) -> Void = { _ in }
+    /// The response to `request`, through the middleware to its route. Never
+    /// throws: an ``HTTPResponseError`` becomes its page, any other error a 500
+    /// page.
+    @inlinable
+    public func respond(to request: Request, context: inout Context) -> Response {
+        withoutBodyForHead(run(0, request, &context, dispatch), for: request)
+    }
+
+    /// The page for a request refused before routing (the transport's 413 or
+    /// 400), through the same middleware, so it looks like every other answer.
+    @inlinable
+    public func respond(to error: any HTTPResponseError, for request: Request, context: inout Context) -> Response {
+        withoutBodyForHead(run(0, request, &context) { _, _ in throw error }, for: request)
+    }
+
+    /// The middleware from `index` inwards, then `endpoint`; an error becomes its page right where it is thrown.
+    @inlinable
+    func run(
+        _ index: Int, _ request: Request, _ context: inout Context, _ endpoint: (Request, inout Context) throws -> Response
     ) -> Response {
         do {
-            return finish(try dispatch(request, context), for: request)
-        } catch let error as HTTPError {
-            return respond(to: error, for: request)
+            guard index < middleware.count else { return try endpoint(request, &context) }
+            return try middleware[index].handle(request, context: &context) { request, context in
+                run(index + 1, request, &context, endpoint)
+            }
+        } catch let error as any HTTPResponseError {
+            // A 500 is ours to fix, whichever error says so.
+            if error.status == .internalServerError { reportUnexpected(error, request) }
+            return page(for: error, request)
         } catch {
-            onUnexpectedError(error)
-            return respond(to: HTTPError(.internalServerError, message: "Something went wrong on our side."), for: request)
+            reportUnexpected(error, request)
+            return page(for: HTTPError(.internalServerError, message: "Something went wrong on our side."), request)
         }
     }
 
     /// The error page for `error`, with its headers.
-    public func respond(to error: HTTPError, for request: Request) -> Response {
-        var response = renderError(error, request)
+    @inlinable
+    func page(for error: any HTTPResponseError, _ request: Request) -> Response {
+        var response = errorPage(error, request)
         for (name, value) in error.headers { response.headers.replace(name, value) }
-        return finish(response, for: request)
-    }
-
-    private func finish(_ response: Response, for request: Request) -> Response {
-        var response = response
-        if request.method == .head {
-            response.headers.replace("Content-Length", String(response.body.count))
-            response.body = []
-        }
-        // An authorizer's 200 is not what the client sees: the web server goes
-        // on to the protected site, and Apache adds the headers of that 200 to
-        // the site's answer, where this CSP would break the site.
-        if request.role == .responder || response.status != .ok { securityHeaders.apply(to: &response) }
         return response
     }
 
-    private func dispatch(_ request: Request, _ context: Context) throws -> Response {
-        if request.role == .authorizer, let authorizer { return try authorizer(request, context) }
+    /// HEAD gets GET's answer with its length but without its body.
+    @inlinable
+    func withoutBodyForHead(_ response: Response, for request: Request) -> Response {
+        guard request.method == .head else { return response }
+        var response = response
+        response.headers.replace("Content-Length", String(response.body.count))
+        response.body = []
+        return response
+    }
+
+    @inlinable
+    func dispatch(_ request: Request, _ context: inout Context) throws -> Response {
+        if request.role == .authorizer, let authorizer { return try authorizer(request, &context) }
         guard request.role == .responder, let route = routes[request.path] else {
             throw HTTPError(.notFound, message: "There is no page here.")
         }
@@ -103,6 +137,6 @@ public struct Router<Context>: Sendable {
             throw HTTPError(.methodNotAllowed, message: "This page does not accept \(request.method).",
                             headers: ["Allow": allowed.sorted().joined(separator: ", ")])
         }
-        return try handler(request, context)
+        return try handler(request, &context)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Encoding
 
 /// What a browser's signed session cookie says. Signed, not encrypted: it
 /// never holds a secret, only who the user is and how far the login got.

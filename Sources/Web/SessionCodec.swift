@@ -1,5 +1,5 @@
 import Crypto
-import OTP
+import Encoding
 
 /// Signs sessions into cookie values and reads them back.
 ///

@@ -1,10 +1,10 @@
-extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs (HTTP's OWS).
+extension BidirectionalCollection where Element == UInt8 {
+    /// The bytes without leading and trailing spaces and tabs (HTTP's OWS).
     func trimmingSpaces() -> SubSequence {
-        var start = startIndex
-        var end = endIndex
-        while start < end, self[start] == " " || self[start] == "\t" { start = index(after: start) }
-        while end > start, case let last = self[index(before: end)], last == " " || last == "\t" { end = index(before: end) }
-        return self[start..<end]
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
     }
 }

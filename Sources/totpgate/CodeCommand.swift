@@ -1,5 +1,6 @@
 import ArgumentParser
 import OTP
+import SystemIO
 
 struct CodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,6 @@ struct CodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try options.totp.code(at: time ?? unixNow()))
+        print(try options.totp.code(at: time ?? SystemClock().now))
     }
 }

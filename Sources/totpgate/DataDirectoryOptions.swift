@@ -2,6 +2,7 @@ import Accounts
 import App
 import ArgumentParser
 import Foundation
+import Stores
 
 /// `--data-dir` and `--config`, shared by every command that touches accounts or keys.
 struct DataDirectoryOptions: ParsableArguments {
@@ -19,13 +20,16 @@ struct DataDirectoryOptions: ParsableArguments {
                            valueName: "file"))
     var configFile: String?
 
-    /// The defaults, then `$TOTPGATE_DATA_DIR`, then the config file, then `--data-dir`.
-    func configuration() throws -> Configuration {
+    /// The defaults, then `$TOTPGATE_DATA_DIR`, then the config file (or
+    /// `fileText`, its text read before), then `--data-dir`.
+    func configuration(fileText: String? = nil) throws -> Configuration {
         var configuration = Configuration()
         configuration.settings.dataDirectory =
             ProcessInfo.processInfo.environment[DataDirectory.environmentVariable] ?? DataDirectory.defaultPath
-        if let configFile { try configuration.load(configFile: configFile) }
-        try configuration.setFlag("data-dir", to: path)
+        if let configFile {
+            try configuration.apply(configFile: fileText ?? Configuration.text(ofConfigFile: configFile), path: configFile)
+        }
+        try configuration.applyCommandLine(path.map { ["--data-dir", $0] } ?? [])
         return configuration
     }
 
@@ -33,22 +37,39 @@ struct DataDirectoryOptions: ParsableArguments {
     func dataDirectory() throws -> DataDirectory {
         try DataDirectory(path: configuration().settings.dataDirectory)
     }
+}
 
-    /// The account service over the data directory, creating its database and keys on first use.
+/// `--store` with `--data-dir` and `--config`, for the commands that manage accounts.
+struct StoreOptions: ParsableArguments {
+    @OptionGroup var data: DataDirectoryOptions
+
+    @Option(
+        name: .customLong("store"),
+        help: ArgumentHelp(
+            "The account store: sqlite:PATH or postgresql://USER@HOST/DB (default: the config file's store, else the data directory's "
+                + "totpgate.db).",
+            valueName: "url"))
+    var store: String?
+
+    /// The account service `serve` would run with these options: the same
+    /// store, keys, password hashing and throttle settings.
     func accountService() throws -> AccountService {
-        try AccountService(dataDirectory: dataDirectory(), hasher: PasswordHasher())
+        var configuration = try data.configuration()
+        try configuration.applyCommandLine(store.map { ["--store", $0] } ?? [])
+        let settings = configuration.settings
+        return try settings.accountServiceFactory()
+            .service(hasher: PasswordHasher(parameters: settings.passwordHashing), configuration: settings.accountConfiguration)
     }
 }
 
 extension Configuration {
-    /// Sets `key` from the flag of the same name when it was given; a refused
-    /// value reads as the flag, e.g. `--threads 0: must be …`.
-    mutating func setFlag(_ key: String, to value: (any CustomStringConvertible)?) throws {
-        guard let value else { return }
+    /// Applies options from the command line over the file's settings; a
+    /// refused one is a usage error that names it, e.g. `--threads 0: must be …`.
+    mutating func applyCommandLine(_ arguments: [String]) throws {
         do {
-            try set(key, to: value.description)
-        } catch .invalidValue(_, _, let reason) {
-            throw ValidationError("--\(key) \(value): \(reason)")
+            try apply(options: arguments)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Crypto
+import Encoding
 import OTP
 
 extension HashAlgorithm: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Encoding
 import OTP
 
 struct SecretCommand: ParsableCommand {

@@ -1,30 +1,32 @@
 import Accounts
 import ArgumentParser
+import Encoding
 import Foundation
 import OTP
+import SystemIO
 
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "Manage users: add, list, delete, change passwords, reset 2FA, unlock, end sessions.",
-        subcommands: [Add.self, List.self, Delete.self, Passwd.self, Reset2FA.self, Unlock.self, Logout.self]
+        abstract: "Manage users: add, list, delete, change passwords, reset 2FA, unlock, end sessions, groups.",
+        subcommands: [Add.self, List.self, Delete.self, Passwd.self, Reset2FA.self, Unlock.self, Logout.self, Groups.self]
     )
 }
 
-/// The user a command acts on (checked against the name rules) and the data directory holding them.
+/// The user a command acts on (checked against the name rules) and the store holding them.
 struct UserTarget: ParsableArguments {
     @Argument(help: "The user name: 1–64 of A–Z a–z 0–9 . _ - @ +, any case, unique ignoring case.")
     var name: String
 
-    @OptionGroup var dataDirectory: DataDirectoryOptions
+    @OptionGroup var store: StoreOptions
 
     func validate() throws {
         do { try UserName.validate(name) } catch { throw ValidationError("\(error)") }
     }
 
-    /// The account service over the data directory.
+    /// The account service over the store.
     func accountService() throws -> AccountService {
-        try dataDirectory.accountService()
+        try store.accountService()
     }
 }
 
@@ -49,6 +51,10 @@ extension UserCommand {
                                    valueName: "base32"))
         var totpSecret: String?
 
+        @Option(name: .customLong("group"), help: ArgumentHelp("A group of the user, for access rules; repeat for more.",
+                                                               valueName: "group"))
+        var groups: [String] = []
+
         func validate() throws {
             guard let totpSecret else { return }
             let bits: Int
@@ -61,7 +67,7 @@ extension UserCommand {
         func run() throws {
             let password = passwordStdin ? readPasswordFromStandardInput() : try PasswordRules.generate()
             let recoveryCodes = try user.accountService().addUser(
-                name: user.name, password: password, totpSecret: try totpSecret.map(Base32.decode), now: unixNow())
+                name: user.name, password: password, totpSecret: try totpSecret.map(Base32.decode), groups: groups, now: SystemClock().now)
             print("user \(user.name) added")
             if !passwordStdin { print("password: \(password)") }
             if totpSecret == nil {
@@ -76,20 +82,21 @@ extension UserCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users with their two-factor and lock state.")
 
-        @OptionGroup var dataDirectory: DataDirectoryOptions
+        @OptionGroup var store: StoreOptions
 
         func run() throws {
-            let now = unixNow()
-            let users = try dataDirectory.accountService().listUsers(now: now)
+            let now = SystemClock().now
+            let users = try store.accountService().listUsers(now: now)
             guard !users.isEmpty else {
                 print("no users")
                 return
             }
             let rows = users.map { user in
-                [user.name, user.secondFactor.label, user.admission.label, "\(user.failures)", "\(user.unusedRecoveryCodes)",
+                [user.name, user.secondFactor.label, user.stateLabel, "\(user.failures)", "\(user.unusedRecoveryCodes)",
+                 user.groups.isEmpty ? "-" : user.groups.joined(separator: ","), "\(user.devices)",
                  Date(timeIntervalSince1970: TimeInterval(user.createdAt)).formatted(.iso8601)]
             }
-            printTable(header: ["NAME", "2FA", "STATE", "FAILURES", "RECOVERY CODES", "CREATED"], rows: rows)
+            printTable(header: ["NAME", "2FA", "STATE", "FAILURES", "RECOVERY CODES", "GROUPS", "DEVICES", "CREATED"], rows: rows)
         }
     }
 
@@ -158,12 +165,46 @@ extension UserCommand {
     }
 }
 
+extension UserCommand {
+    struct Groups: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a user's groups, adding and removing some first.",
+            discussion: "Group names follow the rules of user names and are kept in lower case.")
+
+        @OptionGroup var user: UserTarget
+
+        @Option(name: .customLong("add"), help: ArgumentHelp("A group to add the user to; repeat for more.", valueName: "group"))
+        var adding: [String] = []
+
+        @Option(name: .customLong("remove"), help: ArgumentHelp("A group to take the user out of; repeat for more.",
+                                                                valueName: "group"))
+        var removing: [String] = []
+
+        func run() throws {
+            let groups = try user.accountService().changeGroups(named: user.name, adding: adding, removing: removing)
+            print("groups of \(user.name): \(groups.isEmpty ? "none" : groups.joined(separator: ", "))")
+        }
+    }
+}
+
 extension UserSummary.SecondFactor {
     fileprivate var label: String {
         switch self {
         case .none: "none"
         case .pending: "pending"
         case .enrolled: "enrolled"
+        }
+    }
+}
+
+extension UserSummary {
+    /// The name's account-wide state, and how many addresses are locked out of it alone.
+    fileprivate var stateLabel: String {
+        switch (admission, lockedAddresses) {
+        case (_, 0): admission.label
+        case (.allowed, 1): "1 address locked"
+        case (.allowed, let count): "\(count) addresses locked"
+        default: "\(admission.label); \(lockedAddresses) locked"
         }
     }
 }

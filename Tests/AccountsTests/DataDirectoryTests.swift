@@ -1,7 +1,9 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import Accounts
+import TestSupport
 
 /// The permission bits of the file at `path`.
 func mode(_ path: String) throws -> Int {
@@ -93,16 +95,5 @@ struct DataDirectoryTests {
     func refusesFileNamesOutsideTheDirectoryOrHidden(_ name: String) throws {
         let directory = try DataDirectory(path: temporary.path("var"))
         #expect(throws: DataDirectoryError.invalidFileName(name)) { try directory.replaceSecretFile(named: name, with: [1]) }
-    }
-
-    @Test func theDatabaseAndItsLogFilesAreMode0600() throws {
-        let directory = try DataDirectory(path: temporary.path("var"))
-        let store = try SQLiteUserStore(dataDirectory: directory)
-        _ = try store.insertUser(name: "alice", passwordHash: "x", createdAt: Fixture.now)
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        #expect(Set(files) == ["totpgate.db", "totpgate.db-wal", "totpgate.db-shm"])
-        for file in files {
-            #expect(try mode(directory.path(of: file)) == 0o600, "\(file)")
-        }
     }
 }

@@ -1,4 +1,3 @@
-import OTP
 import Testing
 import Web
 @testable import App

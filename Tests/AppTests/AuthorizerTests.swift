@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 import Web
 @testable import App
@@ -40,6 +39,19 @@ struct AuthorizerTests {
         #expect(response.headers["Variable-REMOTE_USER"] == "alice")
         #expect(response.headers["Variable-TOTPGATE_GROUPS"] == "")
         #expect(response.body.isEmpty)
+    }
+
+    /// The groups as the store has them, sorted; a change reaches the site
+    /// once the session cache has let the old answer go.
+    @Test func theSiteLearnsTheUsersGroups() throws {
+        let app = try TestApp()
+        let cookie = try loggedIn(app)
+        _ = try app.accounts().changeGroups(named: "alice", adding: ["wiki", "admins"], removing: [])
+        app.outliveTheSessionCache()
+        #expect(authorize(app, "/app/", cookie: cookie).headers["Variable-TOTPGATE_GROUPS"] == "admins,wiki")
+        _ = try app.accounts().changeGroups(named: "alice", adding: [], removing: ["wiki"])
+        app.outliveTheSessionCache()
+        #expect(authorize(app, "/app/", cookie: cookie).headers["Variable-TOTPGATE_GROUPS"] == "admins")
     }
 
     /// Even where a path of the protected site is also one of totpgate's.
@@ -94,7 +106,7 @@ struct AuthorizerTests {
         let cookie = try loggedIn(app)
         #expect(authorize(app, "/app/", cookie: cookie).status == .ok)
         try app.accounts().logoutEverywhere(named: "alice")
-        Thread.sleep(forTimeInterval: SessionRevocations.timeToLive.timeInterval + 0.1)
+        app.outliveTheSessionCache()
         #expect(authorize(app, "/app/", cookie: cookie).status == .found)
     }
 

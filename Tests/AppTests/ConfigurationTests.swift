@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import App
+import Stores
 
 struct ConfigurationTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -17,6 +18,8 @@ struct ConfigurationTests {
         #expect(configuration.socket == nil && configuration.listen == nil)
         #expect(configuration.socketMode == 0o660)
         #expect(configuration.threads == Configuration.defaultThreads)
+        #expect(configuration.workers == max(2, ProcessInfo.processInfo.activeProcessorCount))
+        #expect(configuration.requestTimeout == .seconds(5))
         #expect(configuration.settings.cookiePath == "/")
         #expect(configuration.settings.cookieSecurity == .auto)
         #expect(configuration.settings.allowedRedirectHosts.isEmpty)
@@ -25,10 +28,13 @@ struct ConfigurationTests {
     @Test func everyKeySetsItsSetting() throws {
         let configuration = try parsed("""
             data-dir = /var/lib/totpgate
+            store = postgresql://totpgate@db.example.com/totpgate
             socket = /run/totpgate/totpgate.sock
             socket-mode = 640
             socket-group = www-data
+            workers = 4
             threads = 3
+            request-timeout = 30
             base-path = /2fa/
             www = /srv/look
             app-name = Big Corp #1
@@ -43,10 +49,13 @@ struct ConfigurationTests {
             lock-duration = 60
             """)
         #expect(configuration.settings.dataDirectory == "/var/lib/totpgate")
+        #expect(configuration.settings.store == .postgreSQL(uri: "postgresql://totpgate@db.example.com/totpgate"))
         #expect(configuration.socket == "/run/totpgate/totpgate.sock")
         #expect(configuration.socketMode == 0o640)
         #expect(configuration.socketGroup == "www-data")
+        #expect(configuration.workers == 4)
         #expect(configuration.threads == 3)
+        #expect(configuration.requestTimeout == .seconds(30))
         #expect(configuration.settings.basePath == "/2fa")
         #expect(configuration.settings.templatesDirectory == "/srv/look/templates")
         #expect(configuration.settings.appName == "Big Corp #1")
@@ -84,6 +93,9 @@ struct ConfigurationTests {
         ("threads = 2\n\nthreads = 3", "t.conf:3: threads is already set on line 1"),
         ("socket-mode = 999", "t.conf:1: socket-mode = 999: must be octal permissions, e.g. 660"),
         ("socket =", "t.conf:1: socket = : needs a value"),
+        ("store = mysql://root:hunter2@db/totpgate",
+         "t.conf:1: store = mysql://root@db/totpgate: unknown store \"mysql://root@db/totpgate\": use sqlite:PATH or postgresql://…"),
+        ("store = sqlite:", "t.conf:1: store = sqlite:: sqlite: needs a file path, as in sqlite:/var/lib/totpgate/totpgate.db"),
         ("listen = 9000", "t.conf:1: listen = 9000: must be HOST:PORT, e.g. 127.0.0.1:9000"),
         ("base-path = 2fa", "t.conf:1: base-path = 2fa: must be a path such as /2fa"),
         ("app-name = a:b", "t.conf:1: app-name = a:b: must be at most 64 characters, without a colon"),
@@ -150,10 +162,76 @@ struct ConfigurationTests {
         #expect(missing == [])
     }
 
-    /// The README's table lists every key with the default the code has.
-    @Test func theReadmeDocumentsEveryKeyWithItsDefault() throws {
+    /// The README's table is the one the keys generate; after changing a key, regenerate it with
+    /// `swift run totpgate serve --print-settings-table` and paste it over the README's.
+    @Test func theReadmeTableIsTheGeneratedOne() throws {
         let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
-        let missing = Configuration.keys.filter { !readme.contains("| `\($0.name)` | \($0.defaultValue) |") }.map(\.name)
-        #expect(missing == [])
+        #expect(readme.contains("\n" + Configuration.markdownTable + "\n"))
+    }
+
+    /// `--help` lists every key but data-dir (an option of its own there), each with its default.
+    @Test func theOptionsHelpListsEveryKey() {
+        let help = Configuration.optionsHelp(excluding: ["data-dir"])
+        let missing = Configuration.keys.map(\.name).filter { !help.contains("  --\($0) <") }
+        #expect(missing == ["data-dir"])
+        #expect(help.split(separator: "\n").allSatisfy { $0.count <= 78 })
+    }
+}
+
+struct ConfigurationOptionsTests {
+    func configured(file: String = "", _ options: String...) throws(ConfigurationError) -> Configuration {
+        var configuration = Configuration()
+        try configuration.apply(configFile: file, path: "t.conf")
+        try configuration.apply(options: options)
+        return configuration
+    }
+
+    @Test func optionsTakeTheirValueAfterASpaceOrAnEqualsSign() throws {
+        let configuration = try configured("--threads", "3", "--app-name=Big Corp = fine", "--base-path", "/2fa/")
+        #expect(configuration.threads == 3)
+        #expect(configuration.settings.appName == "Big Corp = fine")
+        #expect(configuration.settings.basePath == "/2fa")
+    }
+
+    @Test func anOptionOverridesTheFileAndALaterOptionAnEarlierOne() throws {
+        let configuration = try configured(file: "threads = 3\napp-name = file", "--threads", "4", "--threads", "5")
+        #expect(configuration.threads == 5)
+        #expect(configuration.settings.appName == "file")
+    }
+
+    @Test func repeatedOptionsReplaceTheFilesList() throws {
+        let file = "allowed-redirect-host = a.example.com\nallowed-redirect-host = b.example.com"
+        #expect(try configured(file: file).settings.allowedRedirectHosts == ["a.example.com", "b.example.com"])
+        let configuration = try configured(file: file, "--allowed-redirect-host", "c.example.com", "--allowed-redirect-host=d.example.com")
+        #expect(configuration.settings.allowedRedirectHosts == ["c.example.com", "d.example.com"])
+    }
+
+    /// The systemd unit passes `--socket`; the file's `listen` (the TCP port
+    /// for Apache's authorizer) stays beside it, and `--listen` replaces only `listen`.
+    @Test(arguments: [
+        ("--socket", "/run/b.sock", "/run/b.sock", "127.0.0.1:9000"), ("--listen", "127.0.0.1:9001", "/run/a.sock", "127.0.0.1:9001"),
+    ])
+    func anEndpointOptionReplacesOnlyItsOwnKey(_ option: String, _ value: String, _ socket: String, _ listen: String) throws {
+        let configuration = try configured(file: "socket = /run/a.sock\nlisten = 127.0.0.1:9000", option, value)
+        #expect(configuration.socket == socket && configuration.listen == listen)
+    }
+
+    @Test(arguments: [
+        (["--thread", "3"], "unknown option --thread (`totpgate serve --help` lists them)"),
+        (["threads", "3"], "unknown option threads (`totpgate serve --help` lists them)"),
+        (["--threads"], "--threads needs a value"),
+        (["--threads", "0"], "--threads 0: must be a whole number from 1 to 256"),
+        (["--threads=many"], "--threads many: must be a whole number from 1 to 256"),
+        (["--cookie-secure", "yes"], "--cookie-secure yes: must be auto, always or never"),
+        (["--store", "mysql://root:hunter2@db/x"],
+         "--store mysql://root@db/x: unknown store \"mysql://root@db/x\": use sqlite:PATH or postgresql://…"),
+    ])
+    func aBadOptionIsOneErrorNamingIt(_ options: [String], _ message: String) {
+        var configuration = Configuration()
+        #expect {
+            try configuration.apply(options: options)
+        } throws: { error in
+            "\(error)" == message
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Accounts
+import Encoding
 import Foundation
 import QRImage
 import OTP

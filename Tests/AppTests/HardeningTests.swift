@@ -1,48 +1,6 @@
-import Accounts
-import Dispatch
-import Foundation
-import Glibc
-import Synchronization
 import Testing
 import Web
 @testable import App
-
-struct HashingPoolTests {
-    @Test func runsTheWorkAtLowPriorityAndReturnsItsResult() throws {
-        let pool = HashingPool(slots: 1, waiting: 0)
-        let niceness = try pool.derive { [UInt8(truncatingIfNeeded: getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0))] }
-        #expect(niceness == [UInt8(HashingPool.niceness)])
-        struct Boom: Error {}
-        #expect(throws: Boom.self) { try pool.derive { throw Boom() } }
-        #expect(try pool.derive { [7] } == [7])  // the slot came back after the error
-    }
-
-    @Test func aLoginBeyondTheSlotsAndQueueGets503() throws {
-        let pool = HashingPool(slots: 1, waiting: 0)
-        let started = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let finished = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            _ = try? pool.derive {
-                started.signal()
-                release.wait()
-                return [1]
-            }
-            finished.signal()
-        }
-        started.wait()
-        do {
-            _ = try pool.derive { [2] }
-            Issue.record("a second hash was admitted beyond the pool's capacity")
-        } catch let error as HTTPError {
-            #expect(error.status == .serviceUnavailable)
-            #expect(error.headers["Retry-After"] == "1")
-        }
-        release.signal()
-        finished.wait()
-        #expect(try pool.derive { [3] } == [3])
-    }
-}
 
 struct HardeningTests {
     @Test func headLogoutChangesNothing() throws {
@@ -88,19 +46,5 @@ struct HardeningTests {
         let done = try browser.post("/login/code", ["code": app.code()])
         #expect(done.location == rd || done.location == "/home")  // home only when the address could not fit
         if tail.first != "%" { #expect(done.location == rd) }
-    }
-}
-
-struct DisplayTimeFieldsTests {
-    /// The integer date arithmetic agrees with Foundation's Gregorian calendar, leap years and all.
-    @Test(arguments: [Int64(0), 59, 86_399, 86_400, 951_782_400, 951_868_799, 1_709_164_800, 1_800_000_000,
-                      4_107_542_400, 253_402_300_799, -1, -86_401])
-    func agreesWithFoundation(_ time: Int64) throws {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
-                                        from: Date(timeIntervalSince1970: TimeInterval(time)))
-        let f = DisplayTime.fields(time)
-        #expect([f.year, f.month, f.day, f.hour, f.minute, f.second] == [c.year, c.month, c.day, c.hour, c.minute, c.second])
     }
 }

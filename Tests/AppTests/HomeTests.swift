@@ -1,6 +1,6 @@
 import Accounts
+import Encoding
 import Foundation
-import OTP
 import Testing
 import Web
 @testable import App
@@ -100,7 +100,7 @@ struct HomeTests {
         #expect(browser.cookie == nil)
         #expect(browser.get("/home").location == "/")
         // Another session may be cached as current in this worker for up to the cache's lifetime.
-        Thread.sleep(forTimeInterval: SessionRevocations.timeToLive.timeInterval + 0.1)
+        app.outliveTheSessionCache()
         #expect(other.get("/auth").status == .unauthorized)
         app.clock.advance(30)
         #expect(try Browser(app).login(code: app.code()).location == "/home")  // a new login works
@@ -121,19 +121,5 @@ struct HomeTests {
         let text = try PercentEncoding.decode(link.1)
         #expect(text.hasPrefix("totpgate recovery codes for alice\n"))
         #expect(text.split(separator: "\n").suffix(10).map(String.init) == shownCodes(page))
-    }
-}
-
-struct DisplayTimeTests {
-    @Test func formatsInUTC() {
-        #expect(DisplayTime.date(1_800_000_000) == "15 January 2027")
-        #expect(DisplayTime.dateAndTime(1_800_000_000 + 3 * 3600 + 7 * 60) == "15 January 2027, 11:07 UTC")
-        #expect(DisplayTime.machineReadable(0) == "1970-01-01T00:00:00Z")
-    }
-
-    @Test(arguments: [(0, "just now"), (59, "just now"), (60, "1 minute ago"), (3599, "59 minutes ago"),
-                      (7200, "2 hours ago"), (86_400, "1 day ago")] as [(Int64, String)])
-    func saysHowLongAgo(_ seconds: Int64, _ expected: String) {
-        #expect(DisplayTime.ago(seconds) == expected)
     }
 }

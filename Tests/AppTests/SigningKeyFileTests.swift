@@ -1,11 +1,12 @@
 import Accounts
 import Foundation
+import TestSupport
 import Testing
 @testable import App
 
 struct SigningKeyFileTests {
     @Test func createsAPrivateKeyFileOnFirstUse() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let data = try DataDirectory(path: directory.path + "/data")
         let ring = try SigningKeyFile(dataDirectory: data).load()
         #expect(ring.keys.count == 1)
@@ -18,7 +19,7 @@ struct SigningKeyFileTests {
     }
 
     @Test func rotationPutsANewKeyFirstAndKeepsThree() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let file = SigningKeyFile(dataDirectory: try DataDirectory(path: directory.path))
         let first = try file.load()
         let second = try file.rotate()
@@ -32,7 +33,7 @@ struct SigningKeyFileTests {
     }
 
     @Test func refusesAKeyFileOthersCanRead() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let data = try DataDirectory(path: directory.path)
         _ = try SigningKeyFile(dataDirectory: data).load()
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: data.path(of: "cookie.keys"))

@@ -8,7 +8,9 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,7 @@ def wait_for(predicate, what, timeout=DEADLINE):
 class Stack:
     """totpgate (socket or spawn-fcgi mode) behind nginx/dev.conf."""
 
-    def __init__(self, workdir: Path, base_path="", spawn_fcgi=False, serve_args=()):
+    def __init__(self, workdir: Path, base_path="", spawn_fcgi=False, serve_args=(), nginx_edits=None):
         self.workdir = workdir
         self.base_path = base_path
         self.data = workdir / "data"
@@ -46,6 +48,7 @@ class Stack:
         self.socket = workdir / "totpgate.sock"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}{base_path}"
+        self.nginx_edits = nginx_edits or {}
         self.log = open(workdir / "totpgate.log", "w+")
         serve = [str(BINARY), "serve", "--data-dir", str(self.data), "--cookie-secure", "never", *serve_args]
         if base_path:
@@ -55,7 +58,8 @@ class Stack:
         else:
             command = [*serve, "--socket", str(self.socket)]
         self.responder = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.socket.exists() or self.responder.poll() is not None, "the responder's socket")
+        # The master makes the socket at once; its start-up line comes once every worker is ready.
+        wait_for(lambda: "serving on" in self.output() or self.responder.poll() is not None, "the responder to serve")
         assert self.responder.poll() is None, self.output()
         self.nginx = subprocess.Popen(
             ["nginx", "-p", str(self.run), "-c", str(self.write_nginx_config()), "-e", str(self.run / "error.log")],
@@ -64,6 +68,9 @@ class Stack:
 
     def write_nginx_config(self):
         config = (ROOT / "nginx" / "dev.conf").read_text()
+        for text, replacement in self.nginx_edits.items():
+            assert text in config, text
+            config = config.replace(text, replacement)
         for placeholder, value in {"@ROOT@": ROOT, "@RUN@": self.run, "@PORT@": self.port, "@SOCKET@": self.socket}.items():
             config = config.replace(placeholder, str(value))
         if self.base_path:
@@ -103,8 +110,8 @@ class Stack:
         assert result.returncode == 0, result.stderr
         return [line.split(": ", 1)[1] for line in result.stdout.splitlines() if line.startswith("recovery code: ")]
 
-    def browser(self):
-        return Browser(self)
+    def browser(self, source=None):
+        return Browser(self, source=source)
 
     def terminate_responder(self):
         """SIGTERM the responder; returns its exit status."""
@@ -115,6 +122,21 @@ class Stack:
         self.log.flush()
         self.log.seek(0)
         return self.log.read()
+
+    def wait_for_output(self, text, timeout=DEADLINE):
+        """Waits until the responder's log holds `text`; returns the log."""
+        wait_for(lambda: text in self.output(), f"{text!r} in the log:\n{self.output()}", timeout)
+        return self.output()
+
+    def worker_pids(self):
+        """The responder's worker processes (the master's children)."""
+        children = []
+        for task in Path(f"/proc/{self.responder.pid}/task").glob("*"):
+            try:
+                children += [int(pid) for pid in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return sorted(children)
 
     def stop(self):
         for process in (self.nginx, self.responder):
@@ -171,6 +193,22 @@ class Phone:
         return next(code for code in ("000000", "111111", "222222", "333333", "444444") if code not in valid)
 
 
+def post_at_once(urls, cookie, data):
+    """POSTs `data` with the session `cookie` to every one of `urls` at the
+    same moment, a thread each; returns each answer's status and Location."""
+    barrier = threading.Barrier(len(urls))
+
+    def submit(url):
+        client = requests.Session()
+        client.cookies.set("totpgate", cookie)
+        barrier.wait(timeout=30)
+        response = client.post(url, data=data, allow_redirects=False, timeout=30)
+        return response.status_code, response.headers.get("Location")
+
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        return list(pool.map(submit, urls))
+
+
 def sign(stack, fields):
     """A session cookie signed with the stack's real key (read from its data
     dir), holding `fields` as SessionCodec lays them out: to prove that expiry,
@@ -184,12 +222,29 @@ def sign(stack, fields):
     return f"{signed}.{mac}"
 
 
-class Browser:
-    """A client with its own cookie jar, posting forms with their CSRF token."""
+class SourceAddressAdapter(requests.adapters.HTTPAdapter):
+    """Connects from a chosen loopback address (127.0.0.2, …), so nginx's
+    $remote_addr, and totpgate's REMOTE_ADDR, is that address."""
 
-    def __init__(self, stack):
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+class Browser:
+    """A client with its own cookie jar, posting forms with their CSRF token;
+    from `source` (a loopback address) when given."""
+
+    def __init__(self, stack, source=None):
         self.stack = stack
         self.session = requests.Session()
+        if source is not None:
+            self.session.mount("http://", SourceAddressAdapter(source))
+            self.session.mount("https://", SourceAddressAdapter(source))
 
     def get(self, path, **kwargs):
         return self.session.get(self.stack.url + path, allow_redirects=False, timeout=DEADLINE, **kwargs)

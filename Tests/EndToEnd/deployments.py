@@ -300,7 +300,8 @@ class TLSStack(Stack):
 
     def start_responder(self, command):
         self.responder = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.socket.exists() or self.responder.poll() is not None, "the responder's socket")
+        # The master makes the socket at once; its start-up line comes once every worker is ready.
+        wait_for(lambda: "serving on" in self.output() or self.responder.poll() is not None, "the responder to serve")
         assert self.responder.poll() is None, self.output()
 
     def start(self, *steps):

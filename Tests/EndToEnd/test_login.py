@@ -1,15 +1,13 @@
 """Issue 5: accounts and the complete two-factor login flow, through a real nginx."""
 import re
 import subprocess
-import threading
 import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from conftest import sign, totp
+from conftest import post_at_once, sign, totp
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # 160 bits
 FAILURE = "Invalid username, password or code"
@@ -96,21 +94,8 @@ def test_100_parallel_submissions_of_one_code_give_exactly_one_success(stack):
     stack.add_user("alice", secret=SECRET)
     browser = stack.browser()
     assert browser.login("alice").headers["Location"] == "/login/code"
-    token = browser.csrf("/login/code")
-    cookie = browser.cookie
-    code = totp(SECRET)
-    barrier = threading.Barrier(100)
-
-    def submit(_):
-        client = requests.Session()
-        client.cookies.set("totpgate", cookie)
-        barrier.wait(timeout=30)
-        response = client.post(stack.url + "/login/code", data={"code": code, "csrf": token},
-                               allow_redirects=False, timeout=30)
-        return response.status_code, response.headers.get("Location")
-
-    with ThreadPoolExecutor(max_workers=100) as pool:
-        results = list(pool.map(submit, range(100)))
+    results = post_at_once([stack.url + "/login/code"] * 100, browser.cookie,
+                           {"code": totp(SECRET), "csrf": browser.csrf("/login/code")})
     assert all(status == 303 for status, _ in results), results
     assert sum(1 for _, location in results if location == "/home") == 1
 
@@ -129,7 +114,33 @@ def test_lockout_after_10_failures_until_user_unlock(make_stack):
     assert stack.browser().login("alice", code=totp(SECRET)).headers["Location"] == "/home"
 
 
-def test_throttled_attempts_are_told_when_to_retry(stack):
+def test_failures_from_one_address_never_lock_the_account_for_another(make_stack):
+    stack = make_stack(serve_args=["--throttle-delay", "0"])
+    stack.add_user("victim", secret=SECRET)
+    attacker = stack.browser(source="127.0.0.2")
+    for attempt in range(30):
+        assert attacker.login("victim", password=f"wrong {attempt}").headers["Location"] == "/"
+    assert "locked" in attacker.get("/").text
+    assert "locked user=victim scope=pair client=127.0.0.2" in stack.output()
+    owner = stack.browser(source="127.0.0.3")
+    assert owner.login("victim", code=totp(SECRET)).headers["Location"] == "/home"
+
+
+def test_an_address_trying_many_names_is_throttled_as_a_whole(make_stack):
+    # An hour's delay, so that a slow machine cannot outwait it between the 20th failure and the next attempt.
+    stack = make_stack(serve_args=["--throttle-delay", "3600"])
+    stack.add_user("alice", secret=SECRET)
+    sprayer = stack.browser(source="127.0.0.4")
+    for index in range(20):
+        sprayer.login(f"user{index}", password="123456")
+    assert sprayer.login("alice", code=totp(SECRET)).headers["Location"] == "/"
+    assert re.search(r"Too many attempts, try again in \d+ s", sprayer.get("/").text)
+    assert stack.browser(source="127.0.0.5").login("alice", code=totp(SECRET)).headers["Location"] == "/home"
+
+
+def test_throttled_attempts_are_told_when_to_retry(make_stack):
+    # An hour's delay, so that a slow machine cannot outwait it between the 5th failure and the next attempt.
+    stack = make_stack(serve_args=["--throttle-delay", "3600"])
     stack.add_user("alice", secret=SECRET)
     for attempt in range(5):
         stack.browser().login("alice", password=f"wrong {attempt}")

@@ -99,47 +99,12 @@ struct RequestMappingTests {
         #expect(request.headers.values("host") == ["app.example.com:8443"])
         #expect(request.headers["cookie"] == "totpgate=abc")
     }
-}
 
-struct ResponseEncodingTests {
-    @Test func writesStatusHeadersBlankLineAndBody() {
-        var response = Response(status: .seeOther, headers: ["Location": "/home"], body: Array("hi".utf8))
-        response.headers.add("Set-Cookie", "a=1")
-        response.headers.add("Set-Cookie", "b=2")
-        let text = String(decoding: ResponseEncoding.encode(response), as: UTF8.self)
-        #expect(text == "Status: 303 See Other\r\nLocation: /home\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nhi")
-    }
-
-    @Test(arguments: ["/home\r\nSet-Cookie: evil=1", "a\nb", "a\u{0}b"])
-    func dropsHeadersThatWouldInjectOthers(_ value: String) {
-        let response = Response(status: .ok, headers: ["Location": value])
-        let text = String(decoding: ResponseEncoding.encode(response), as: UTF8.self)
-        #expect(!text.contains("evil"))
-        #expect(!text.contains("Location"))
-        #expect(text == "Status: 200 OK\r\nContent-Length: 0\r\n\r\n")
-    }
-
-    /// nginx sends a parameter twice when a `fastcgi_param` overrides the
-    /// included file's: in an `auth_request` location, `CONTENT_LENGTH ""` after
-    /// the real length, with no body following.
-    @Test(arguments: [
-        ([("CONTENT_LENGTH", "5")], 5 as Int?), ([("CONTENT_LENGTH", "")], 0), ([], 0), ([("CONTENT_LENGTH", "x")], nil),
-        ([("CONTENT_LENGTH", "-1")], nil), ([("CONTENT_LENGTH", "20480"), ("CONTENT_LENGTH", "")], 0),
-        ([("CONTENT_LENGTH", ""), ("CONTENT_LENGTH", "3")], 3),
-    ] as [([(String, String)], Int?)])
-    func theLastContentLengthCounts(_ parameters: [(String, String)], _ expected: Int?) {
-        let named = parameters.map { (name: $0.0, value: $0.1) }
-        #expect(RequestMapping.declaredBodyLength(in: named) == expected)
-        if expected == 0 {
-            #expect(RequestMapping(basePath: "").request(parameters: named + [("REQUEST_URI", "/")], body: []).headers["content-length"] == nil)
-        }
-    }
-
-    /// The role comes from the begin record (libfcgi's `role`), never from a
-    /// parameter a web server or client could add.
-    @Test(arguments: [(Int32(1), Request.Role.responder as Request.Role?), (2, .authorizer), (3, nil), (0, nil), (99, nil)])
-    func rolesOfTheBeginRecord(_ number: Int32, _ role: Request.Role?) {
-        #expect(RequestMapping.role(number) == role)
+    /// The role comes from the begin record, never from a parameter a web
+    /// server or client could add; a filter is no role of totpgate's.
+    @Test(arguments: [(RequestFraming.Role.responder, Request.Role.responder as Request.Role?), (.authorizer, .authorizer), (.filter, nil)])
+    func rolesOfTheBeginRecord(_ framed: RequestFraming.Role, _ role: Request.Role?) {
+        #expect(framed.request == role)
     }
 
     /// Apache's `mod_authnz_fcgi` sends no SCRIPT_NAME, PATH_INFO or

@@ -1,3 +1,4 @@
+import Encoding
 import Testing
 @testable import OTP
 
@@ -20,5 +21,9 @@ struct SecretGeneratorTests {
     @Test(arguments: [0, 80, 120])
     func refusesSecretsBelowRFC4226Minimum(_ bits: Int) {
         #expect(throws: OTPError.secretTooShort(bits: bits, minimum: 128)) { try SecretGenerator.generate(bits: bits) }
+    }
+
+    @Test func refusesPartBytes() {
+        #expect(throws: OTPError.secretBitsNotWholeBytes(130)) { try SecretGenerator.generate(bits: 130) }
     }
 }

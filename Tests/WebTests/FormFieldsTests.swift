@@ -38,4 +38,16 @@ struct FormFieldsTests {
         #expect(throws: HTTPError.self) { try json.form() }
         #expect(try Request(method: .post).form()["a"] == nil)
     }
+
+    @Test(arguments: ["application/x-www-form-urlencoded", " Application/X-WWW-Form-URLEncoded\t;charset=UTF-8", "application/x-www-form-urlencoded ;"])
+    func theFormContentTypeIsReadIgnoringCaseSpacesAndParameters(_ type: String) throws {
+        #expect(try Request(method: .post, headers: ["Content-Type": type], body: Array("a=1".utf8)).form()["a"] == "1")
+    }
+
+    @Test(arguments: ["application/x-www-form-urlencodedx", "", "; application/x-www-form-urlencoded", "multipart/form-data"])
+    func anotherContentTypeIsRefused(_ type: String) {
+        #expect(throws: HTTPError(.badRequest, message: "Expected a form submission.")) {
+            try Request(method: .post, headers: ["Content-Type": type], body: Array("a=1".utf8)).form()
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Encoding
 import Testing
 @testable import Web
 
@@ -112,10 +113,15 @@ struct SessionTests {
 
     @Test(arguments: ["", "has space", "toolongkeyid12345", "ü"])
     func keyIDsAreShortTokens(_ id: String) {
-        #expect(throws: (any Error).self) { try SigningKeyRing.Key(id: id, secret: .init(repeating: 0, count: 32)) }
+        #expect(throws: SigningKeyRing.Error.invalidKeyID(id)) { try SigningKeyRing.Key(id: id, secret: .init(repeating: 0, count: 32)) }
+    }
+
+    @Test func aRingHoldsAtLeastOneKeyAndNoIDTwice() {
+        #expect(throws: SigningKeyRing.Error.empty) { try SigningKeyRing(keys: []) }
+        #expect(throws: SigningKeyRing.Error.duplicateKeyID("k1")) { try SigningKeyRing(keys: [Self.key, Self.other, Self.key]) }
     }
 
     @Test func keysNeedAtLeast256Bits() {
-        #expect(throws: (any Error).self) { try SigningKeyRing.Key(id: "a", secret: .init(repeating: 0, count: 31)) }
+        #expect(throws: SigningKeyRing.Error.keyTooShort(bytes: 31)) { try SigningKeyRing.Key(id: "a", secret: .init(repeating: 0, count: 31)) }
     }
 }

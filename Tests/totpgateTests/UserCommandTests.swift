@@ -1,20 +1,20 @@
 import Accounts
+import Encoding
 import Foundation
 import OTP
+import Stores
 import TestSupport
 import Testing
 
 /// A data directory path inside a fresh temporary directory, removed afterwards.
 final class TemporaryDataDirectory {
-    let parent: URL
-    var path: String { parent.appendingPathComponent("var").path }
+    private let temporary: TemporaryDirectory
+    var parent: URL { URL(fileURLWithPath: temporary.path) }
+    var path: String { temporary.path("var") }
 
     init() throws {
-        parent = FileManager.default.temporaryDirectory.appendingPathComponent("totpgate-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false)
+        temporary = try TemporaryDirectory()
     }
-
-    deinit { try? FileManager.default.removeItem(at: parent) }
 
     /// The permission bits of a file in the data directory.
     func mode(_ name: String = "") throws -> Int {
@@ -41,9 +41,12 @@ struct UserCommandTests {
         try run(totpgatePath, ["user"] + arguments + ["--data-dir", data.path], input: input)
     }
 
+    /// Where the test's logins come from.
+    let client = ClientAddress("192.0.2.1")
+
     /// The service over the test's data directory, to check what the commands did.
     func service() throws -> AccountService {
-        try AccountService(dataDirectory: DataDirectory(path: data.path), hasher: PasswordHasher())
+        try AccountServiceFactory(location: nil, dataDirectory: DataDirectory(path: data.path)).service(hasher: PasswordHasher())
     }
 
     @Test func addGeneratesAPasswordAndPrintsItOnce() throws {
@@ -55,7 +58,7 @@ struct UserCommandTests {
         let password = String(try #require(passwordLines.first).dropFirst("password: ".count))
         #expect(password.count == 23)
         #expect(result.stdout.contains("QR code"))
-        guard case .needsEnrolment = try service().login(name: "alice", password: password, code: nil, now: 0) else {
+        guard case .needsEnrolment = try service().login(name: "alice", password: password, code: nil, client: client, now: 0) else {
             Issue.record("the printed password does not log in")
             return
         }
@@ -65,7 +68,7 @@ struct UserCommandTests {
         let result = try user("add", "alice", "--password-stdin", input: "correct horse\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stdout.contains("password:"))
-        #expect(try service().login(name: "alice", password: "correct horse", code: nil, now: 0) != .refused(.failed))
+        #expect(try service().login(name: "alice", password: "correct horse", code: nil, client: client, now: 0) != .refused(.failed))
     }
 
     @Test func addWithASecretEnrolsAndPrintsTenRecoveryCodes() throws {
@@ -74,7 +77,7 @@ struct UserCommandTests {
         let codes = result.stdout.split(separator: "\n").filter { $0.hasPrefix("recovery code: ") }
         #expect(codes.count == 10)
         let code = try TOTP(secret: Base32.decode(secret)).code(at: 1_000_000_000)
-        guard case .success = try service().login(name: "alice", password: "correct horse", code: code, now: 1_000_000_000) else {
+        guard case .success = try service().login(name: "alice", password: "correct horse", code: code, client: client, now: 1_000_000_000) else {
             Issue.record("the enrolled secret does not log in")
             return
         }
@@ -112,8 +115,8 @@ struct UserCommandTests {
         #expect(try user("add", "alice", "--password-stdin", input: "correct horse\n").status == 0)
         #expect(try user("passwd", "alice", "--password-stdin", input: "battery staple\n").status == 0)
         let service = try service()
-        #expect(try service.login(name: "alice", password: "correct horse", code: nil, now: 0) == .refused(.failed))
-        #expect(try service.login(name: "alice", password: "battery staple", code: nil, now: 0) != .refused(.failed))
+        #expect(try service.login(name: "alice", password: "correct horse", code: nil, client: client, now: 0) == .refused(.failed))
+        #expect(try service.login(name: "alice", password: "battery staple", code: nil, client: client, now: 0) != .refused(.failed))
         #expect(try service.store.user(named: "alice")?.sessionGeneration == 1)
     }
 
@@ -129,18 +132,26 @@ struct UserCommandTests {
         // Ten failures spaced past every delay, the last a little before now: locked for the next hour.
         let now = Int64(Date().timeIntervalSince1970)
         for minutes in stride(from: Int64(-100), to: 0, by: 10) {
-            _ = try service.login(name: "alice", password: "wrong horse", code: nil, now: now + minutes * 60)
+            _ = try service.login(name: "alice", password: "wrong horse", code: nil, client: client, now: now + minutes * 60)
         }
-        #expect(try service.login(name: "alice", password: "wrong horse", code: nil, now: now) == .refused(.locked))
-        #expect(try user("list").stdout.contains("locked until"))
+        #expect(try service.login(name: "alice", password: "wrong horse", code: nil, client: client, now: now) == .refused(.locked))
+        #expect(try user("list").stdout.contains("1 address locked"))
         #expect(try user("unlock", "alice").status == 0)
-        #expect(try service.store.user(named: "alice")?.throttle.failures == 0)
+        #expect(try service.login(name: "alice", password: "wrong horse", code: nil, client: client, now: now) == .refused(.failed))
     }
 
     @Test func logoutEndsEverySession() throws {
         #expect(try user("add", "alice").status == 0)
         #expect(try user("logout", "alice").status == 0)
         #expect(try service().store.user(named: "alice")?.sessionGeneration == 1)
+    }
+
+    @Test func groupsAreGivenAtAddAndChangedLater() throws {
+        #expect(try user("add", "alice", "--group", "Admins", "--group", "staff").status == 0)
+        #expect(try user("groups", "alice", "--add", "wiki", "--remove", "STAFF").stdout == "groups of alice: admins, wiki\n")
+        #expect(try user("groups", "alice").stdout == "groups of alice: admins, wiki\n")
+        #expect(try user("list").stdout.contains(" admins,wiki "))
+        #expect(try user("groups", "alice", "--remove", "admins", "--remove", "wiki").stdout == "groups of alice: none\n")
     }
 
     @Test func deleteRemovesTheUser() throws {
@@ -157,6 +168,9 @@ struct UserCommandTests {
         (["reset-2fa", "bob"], nil, "no user named bob"),
         (["unlock", "bob"], nil, "no user named bob"),
         (["logout", "bob"], nil, "no user named bob"),
+        (["groups", "bob", "--add", "staff"], nil, "no user named bob"),
+        (["groups", "alice", "--add", "a b"], nil, "invalid group name \"a b\""),
+        (["add", "bob", "--group", "a,b"], nil, "invalid group name \"a,b\""),
         (["passwd", "alice"], nil, "--password-stdin"),
         (["passwd", "alice", "--password-stdin"], "", "the password is empty"),
         (["add", "bob", "--password-stdin"], "\n", "the password is empty"),

@@ -4,9 +4,11 @@
  * comes to what C does through the same nginx. It is a reference, not a
  * product: no sessions, no store, fixed pages.
  *
- *   floor SOCKET THREADS
+ *   floor SOCKET THREADS [PROCESSES]
  *
- * THREADS accept loops (FCGX_Accept_r), like `totpgate serve --threads`:
+ * PROCESSES worker processes (default 1) under a parent that only waits, like
+ * `totpgate serve --workers`, each with THREADS accept loops (FCGX_Accept_r)
+ * on the one listening socket, like `totpgate serve --threads`:
  *   GET /      the login page, byte for byte what totpgate sends (fixed cookie and token)
  *   GET /home  a fixed welcome page
  *   GET /auth  200 + X-Auth-User when a `totpgate` cookie is present, else 401
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define SCALE 6
@@ -189,12 +192,31 @@ static void *serve(void *unused) {
     return NULL;
 }
 
+/* One worker process: THREADS accept loops until SIGTERM or SIGINT. */
+static int work(int threads) {
+    for (int i = 0; i < threads; i++) {
+        pthread_t worker;
+        if (pthread_create(&worker, NULL, serve, NULL) != 0) {
+            fprintf(stderr, "floor: cannot start a thread\n");
+            return 1;
+        }
+    }
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    int signal_number;
+    sigwait(&stop, &signal_number);
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3 || atoi(argv[2]) < 1) {
-        fprintf(stderr, "usage: floor SOCKET THREADS\n");
+    if ((argc != 3 && argc != 4) || atoi(argv[2]) < 1 || (argc == 4 && atoi(argv[3]) < 1)) {
+        fprintf(stderr, "usage: floor SOCKET THREADS [PROCESSES]\n");
         return 2;
     }
     int threads = atoi(argv[2]);
+    int processes = argc == 4 ? atoi(argv[3]) : 1;
     /* The login page carries a session cookie, as totpgate's does for a new visitor. */
     login_response = page(LOGIN_COOKIE, "Sign in", LOGIN_BODY);
     home_response = page("", "Home", HOME_BODY);
@@ -204,21 +226,27 @@ int main(int argc, char **argv) {
         fprintf(stderr, "floor: cannot listen on %s\n", argv[1]);
         return 1;
     }
-    /* Worker threads inherit a mask blocking SIGTERM and SIGINT; the main thread waits for either, then exits. */
+    /* Every process and thread starts with SIGTERM and SIGINT blocked, for sigwait. */
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    for (int i = 0; i < threads; i++) {
-        pthread_t worker;
-        if (pthread_create(&worker, NULL, serve, NULL) != 0) {
-            fprintf(stderr, "floor: cannot start a thread\n");
+    /* Forked before any thread exists, so no lock can be held in a child. */
+    pid_t children[64];
+    int started = 0;
+    for (; started < processes && started < 64; started++) {
+        children[started] = fork();
+        if (children[started] < 0) {
+            fprintf(stderr, "floor: cannot start a process\n");
             return 1;
         }
+        if (children[started] == 0) return work(threads);
     }
     int signal_number;
     sigwait(&stop, &signal_number);
+    for (int i = 0; i < started; i++) kill(children[i], SIGTERM);
+    for (int i = 0; i < started; i++) waitpid(children[i], NULL, 0);
     unlink(argv[1]);
     return 0;
 }

@@ -1,0 +1,27 @@
+import Accounts
+
+/// Opens account services on one store: its location and the data
+/// directory's keys, read once. `serve` makes one at start and a service per
+/// worker thread; every `user` and `store` command and the tests make theirs
+/// the same way.
+public struct AccountServiceFactory: Sendable {
+    /// Where the accounts live.
+    public let location: StoreLocation
+    /// The keys that seal secrets and hash codes, names and device ids.
+    public let keys: AccountKeys
+
+    /// A factory for the store at `location` (nil: the SQLite file in
+    /// `dataDirectory`), with `dataDirectory`'s keys, created on first use.
+    public init(location: StoreLocation?, dataDirectory: DataDirectory) throws {
+        self.location = location ?? .default(dataDirectory: dataDirectory)
+        keys = try AccountKeys(dataDirectory: dataDirectory)
+    }
+
+    /// A service over a new connection to the store.
+    public func service(
+        hasher: PasswordHasher, configuration: AccountConfiguration = AccountConfiguration(),
+        audit: @escaping (AuditEvent) -> Void = { _ in }
+    ) throws -> AccountService {
+        AccountService(store: try location.open(keys: keys), keys: keys, hasher: hasher, configuration: configuration, audit: audit)
+    }
+}

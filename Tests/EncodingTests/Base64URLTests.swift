@@ -1,0 +1,26 @@
+import Testing
+@testable import Encoding
+
+struct Base64URLTests {
+    /// RFC 4648 §10 vectors without padding, in the URL alphabet.
+    @Test(arguments: [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")])
+    func matchesRFC4648(_ plain: String, _ encoded: String) {
+        #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+        #expect(Base64URL.decode(encoded) == Array(plain.utf8))
+    }
+
+    @Test func usesTheURLAlphabet() {
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
+    }
+
+    @Test(arguments: ["Zg==", "Z", "Zm9v!", "+/8", "Zh"])
+    func refusesNonCanonicalOrForeignInput(_ text: String) {
+        #expect(Base64URL.decode(text) == nil)
+    }
+
+    @Test(arguments: 0..<40)
+    func roundTrips(_ length: Int) {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 91 &+ 7) }
+        #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+    }
+}
