@@ -74,6 +74,16 @@ def login_location(response):
     return location.path, urllib.parse.parse_qs(location.query).get("rd", [None])[0]
 
 
+def assert_sent_to_login(stack, response, path):
+    """`response`, to an anonymous request for `path`, is a 302 to the login
+    page carrying `path` as `rd`, and that page's form carries it on."""
+    assert response.status_code == 302, response.text
+    assert login_location(response) == ("/2fa/", path)
+    page = stack.browser().session.get(urllib.parse.urljoin(stack.origin + path, response.headers["Location"]), timeout=10)
+    assert page.status_code == 200
+    assert f'name="rd" value="{path.replace("&", "&amp;")}"' in page.text
+
+
 INSTALL_DEPS = ROOT / "scripts" / "install-deps"
 
 

@@ -13,7 +13,7 @@ import requests
 
 from conftest import Phone, make_stacks, sign, totp, wait_for
 from deployments import (ALICE_SECRET, PROTECTED_FILE, WIKI_PAGE, AuthorizerApacheStack, LighttpdStack, Upstream,
-                         logged_in, login_location, self_signed_certificate)
+                         assert_sent_to_login, logged_in, login_location, self_signed_certificate)
 from readme_steps import ReadmeSection
 
 SECRET = ALICE_SECRET
@@ -63,13 +63,9 @@ def site(make_site):
 @pytest.mark.parametrize("path", ["/private/secret.txt", "/app/search?q=a+b&page=2", "/app/a%20b/%C3%A9?x=%26y"])
 def test_anonymous_requests_get_the_login_page_carrying_rd(site, upstream, path):
     response = site.fetch("GET", path)
-    assert response.status_code == 302, site.error_log()
-    assert login_location(response) == ("/2fa/", path)
+    assert_sent_to_login(site, response, path)
     assert response.headers["Cache-Control"] == "no-store"
     assert PROTECTED_FILE not in response.text
-    page = site.browser().session.get(urllib.parse.urljoin(site.origin + path, response.headers["Location"]), timeout=10)
-    assert page.status_code == 200
-    assert f'name="rd" value="{path.replace("&", "&amp;")}"' in page.text
     assert upstream.received == []
 
 
@@ -110,6 +106,16 @@ def test_the_app_learns_the_user_and_never_a_forged_one(site, upstream, forged):
     for name, value in record["headers"]:
         if name.lower().replace("_", "-") in site.IDENTITY_HEADERS:
             assert "admin" not in value and "root" not in value, (name, value)
+
+
+def test_the_app_behind_apache_learns_the_users_groups(make_apache, upstream):
+    site = make_apache()
+    site.add_user("alice", secret=SECRET)
+    result = site.totpgate("user", "groups", "alice", "--add", "staff", "--add", "admins")
+    assert result.returncode == 0, result.stderr
+    browser, _ = logged_in(site)
+    record = json.loads(site.fetch("GET", "/app/whoami", browser, headers={"X-Auth-Groups": "root"}).text)
+    assert [value for name, value in record["headers"] if name.lower() == "x-auth-groups"] == ["admins,staff"]
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
