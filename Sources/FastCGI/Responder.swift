@@ -4,10 +4,11 @@ import Logging
 import Synchronization
 import Web
 
-/// The FastCGI responder of one worker process: M threads accepting on the
-/// shared listening socket, each turning FastCGI requests into `Request`s for
-/// its own application responder and writing back the `Response`. Nothing outside this
-/// target knows about FastCGI.
+/// The FastCGI responder of one worker process: M threads accepting on each
+/// of the shared listening sockets (the unix socket, a TCP port beside it),
+/// each turning FastCGI requests into `Request`s for its own application
+/// responder and writing back the `Response`. Nothing outside this target
+/// knows about FastCGI.
 ///
 /// A thread serves a connection only once its whole request has arrived
 /// (``RequestFraming``). Most web servers write the request right after
@@ -24,8 +25,9 @@ public final class Responder: Sendable {
     /// a stop nor a ready request can be missed (see ``ThreadPoke``).
     static let acceptWakeup: Duration = .milliseconds(200)
 
+    /// Accept loops on each listening socket.
     public let threads: Int
-    let listener: Int32
+    let listeners: [Int32]
     let requestTimeout: Duration
     let mapping: RequestMapping
     let logger: Logger
@@ -37,21 +39,23 @@ public final class Responder: Sendable {
     /// Logins, answered apart from the accept loops; nil: on them.
     let lane: LoginLane?
 
-    /// A responder accepting on `listener`, an open listening socket shared
-    /// with other workers; logins go to a lane made by `loginLane`, if given.
-    public init(listener: Int32, threads: Int, requestTimeout: Duration, loginLane: LoginLanePlan? = nil, basePath: String,
+    /// A responder accepting on `listeners`, open listening sockets shared
+    /// with other workers, with `threads` accept loops on each; logins go to
+    /// a lane made by `loginLane`, if given.
+    public init(listeners: [Int32], threads: Int, requestTimeout: Duration, loginLane: LoginLanePlan? = nil, basePath: String,
                 logger: Logger) throws {
         guard threads > 0 else { throw FastCGIError.library("at least one thread is needed") }
+        guard !listeners.isEmpty else { throw FastCGIError.library("at least one listening socket is needed") }
         lane = try loginLane.map { plan in
             guard plan.threads > 0 else { throw FastCGIError.library("the login lane needs at least one thread") }
             return LoginLane(plan: plan)
         }
-        self.listener = listener
+        self.listeners = listeners
         self.threads = threads
         self.requestTimeout = requestTimeout
         self.logger = logger
         mapping = RequestMapping(basePath: basePath)
-        let loops = AcceptLoops(count: threads)
+        let loops = AcceptLoops(count: threads * listeners.count)
         self.loops = loops
         room = try WaitingRoom(logger: logger) { loops.pokeOne() }
     }
@@ -59,12 +63,12 @@ public final class Responder: Sendable {
     /// Starts the threads; returns once each has made its responder, or throws
     /// the first error one of them met (and then stops the others).
     ///
-    /// `makeResponder` runs once on each thread (with the thread's index; the
-    /// login lane's threads come after the accept loops), so each thread owns
-    /// what its responder holds, such as a database connection.
+    /// `makeResponder` runs once on each thread (with the thread's index,
+    /// counted over every socket's threads, then the login lane's), so each
+    /// thread owns what its responder holds, such as a database connection.
     public func start(makeResponder: @escaping @Sendable (Int) throws -> any HTTPResponder) throws {
         if let lane {
-            let first = threads
+            let first = loops.states.count
             let next = Atomic<Int>(0)
             try lane.start(makeResponder: { try makeResponder(first + next.add(1, ordering: .relaxed).oldValue) },
                            deliver: { [self] in deliver($0, on: $1, connection: $2, buffer: &$3) })
@@ -72,15 +76,15 @@ public final class Responder: Sendable {
         // A web server hanging up shows as a failed write, not a dead process.
         signal(SIGPIPE, SIG_IGN)
         ThreadPoke.install()
-        ConnectionCalls.limit(SO_RCVTIMEO, of: listener, to: Self.acceptWakeup)
+        for listener in listeners { ConnectionCalls.limit(SO_RCVTIMEO, of: listener, to: Self.acceptWakeup) }
         room.open()
         let states = loops.states
-        let failure = ServingThreads.start(threads, named: "totpgate-worker", finished: finished, setUp: { index in
+        let failure = ServingThreads.start(states.count, named: "totpgate-worker", finished: finished, setUp: { index in
             states[index].attachCurrentThread()
             return (application: try makeResponder(index), request: try FastCGIRequest(), patience: try Poller())
         }, serve: { [self] index, tools in
-            var acceptLoop = AcceptLoop(responder: self, state: states[index], application: tools.application,
-                                        request: tools.request, patience: tools.patience)
+            var acceptLoop = AcceptLoop(responder: self, listener: listeners[index / threads], state: states[index],
+                                        application: tools.application, request: tools.request, patience: tools.patience)
             acceptLoop.run()
         })
         if let failure {
