@@ -48,7 +48,7 @@ struct LoginLaneTests {
             path = directory.path("s")
             endpoint = .unixSocket(path: path, mode: 0o600, group: nil)
             let listener = try ListeningSocket.open(endpoint)
-            responder = try Responder(listener: listener, threads: threads, requestTimeout: .seconds(60), loginLane: lane,
+            responder = try Responder(listeners: [listener], threads: threads, requestTimeout: .seconds(60), loginLane: lane,
                                       basePath: "", logger: Logger(label: "test"))
             try responder.start { _ in application }
         }
