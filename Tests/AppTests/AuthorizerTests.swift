@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Web
 @testable import App
@@ -13,6 +14,9 @@ struct AuthorizerTests {
                    https: Bool = true, basePath: String = "/2fa") -> Response {
         // Apache and lighttpd send the protected URI; the path below the mount point then matches no page.
         let path = uri.hasPrefix(basePath + "/") ? String(uri.dropFirst(basePath.count)) : ""
+        // The test browsers log in over plain HTTP, where the cookie is `totpgate`;
+        // the protected site's requests come over HTTPS, where the browser holds it as `__Host-totpgate`.
+        let cookie = https ? cookie?.replacingOccurrences(of: "totpgate=", with: SessionCookie.hostPrefix + "totpgate=") : cookie
         return app.send(method, path.split(separator: "?").first.map(String.init) ?? "", cookie: cookie, headers: headers,
                         https: https, basePath: basePath, originalURI: uri, role: .authorizer)
     }
@@ -97,7 +101,8 @@ struct AuthorizerTests {
         let app = try TestApp()
         let cookie = try loggedIn(app)
         #expect(authorize(app, "/app/", cookie: cookie).status == .ok)
-        #expect(app.get("/logout", cookie: cookie, basePath: "/2fa").status == .seeOther)
+        #expect(app.send(.get, "/logout", cookie: cookie, headers: ["Sec-Fetch-Site": "same-origin"], basePath: "/2fa").status
+            == .seeOther)
         #expect(authorize(app, "/app/", cookie: cookie).status == .found)
     }
 

@@ -110,10 +110,15 @@ final class Browser {
         self.basePath = basePath
     }
 
-    /// The `totpgate` value a response sets: nil when it sets none, "" when it deletes it.
+    /// The session cookie's value a response sets (as `totpgate`, or `__Host-totpgate`
+    /// over HTTPS): nil when it sets none, "" when it deletes it.
     static func cookieValue(in response: Response) -> String? {
-        guard let header = response.headers.values("Set-Cookie").first(where: { $0.hasPrefix("totpgate=") }) else { return nil }
-        return String(header.dropFirst("totpgate=".count).prefix { $0 != ";" })
+        for name in ["totpgate=", SessionCookie.hostPrefix + "totpgate="] {
+            if let header = response.headers.values("Set-Cookie").first(where: { $0.hasPrefix(name) }) {
+                return String(header.dropFirst(name.count).prefix { $0 != ";" })
+            }
+        }
+        return nil
     }
 
     @discardableResult
