@@ -10,6 +10,8 @@ struct Handlers: Sendable {
     let revocations: SessionRevocations
     let enrolmentImages: EnrolmentImages
     let settings: Settings
+    /// The access rules, compiled once.
+    let policy: AccessPolicy
 
     func register(on router: inout Router<RequestContext>) {
         router.get("/", loginPage)
@@ -25,6 +27,9 @@ struct Handlers: Sendable {
         router.post("/logout/everywhere", logoutEverywhere)
         router.post("/recovery-codes", regenerateRecoveryCodes)
         router.any("/auth", auth)
+        router.get("/denied", deniedPage)
+        router.get("/verify", verifyPage)
+        router.post("/verify", verify)
     }
 
     /// The POSTed form and the session whose CSRF token it carries (403 when

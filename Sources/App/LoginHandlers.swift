@@ -1,4 +1,5 @@
 import Accounts
+import Encoding
 import OTP
 import Web
 
@@ -10,7 +11,12 @@ extension Handlers {
     /// `GET /`: the login form with its CSRF token; a logged-in user goes home.
     func loginPage(_ request: Request, _ context: inout RequestContext) throws -> Response {
         switch context.session?.stage {
-        case .full: return .redirect(to: request.url("/home"))
+        case .full:
+            // Sent back by /auth: for a step-up (/verify goes straight on when none is due).
+            if let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts) {
+                return .redirect(to: request.url("/verify") + "?rd=" + PercentEncoding.encode(returnTo))
+            }
+            return .redirect(to: request.url("/home"))
         case .password: return .redirect(to: request.url("/login/code"))  // "Cancel" there logs out
         case .enrolling: return .redirect(to: request.url("/enroll"))
         case .anonymous, nil: break
@@ -30,7 +36,7 @@ extension Handlers {
         let outcome = try context.accounts.login(
             name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
             client: context.client, now: context.now)
-        return try answer(outcome, session: session, retry: request.url("/"), request, &context)
+        return try answer(outcome, session: session, codeEntered: form.nonEmpty("code") != nil, retry: request.url("/"), request, &context)
     }
 
     /// `GET /login/code`: the second step's form, for a session past the password.
@@ -45,13 +51,15 @@ extension Handlers {
         guard let user = session.user(at: .password) else { return .redirect(to: request.url("/")) }
         let outcome = try context.accounts.verifySecondFactor(
             userID: user.id, code: form["code"] ?? "", client: context.client, now: context.now)
-        return try answer(outcome, session: session, retry: request.url("/login/code"), request, &context)
+        return try answer(outcome, session: session, codeEntered: true, retry: request.url("/login/code"), request, &context)
     }
 
     /// Where a login attempt leads: home (or the return address), the code
     /// step, enrolment, or back to `retry` with the one failure message.
+    /// `codeEntered`: the attempt carried a code, so a success records its time
+    /// for access rules' `fresh=` (a remembered device's does not).
     func answer(
-        _ outcome: LoginOutcome, session: Session, retry: String, _ request: Request, _ context: inout RequestContext
+        _ outcome: LoginOutcome, session: Session, codeEntered: Bool, retry: String, _ request: Request, _ context: inout RequestContext
     ) throws -> Response {
         let next: Session.Stage
         let user: AuthenticatedUser
@@ -73,6 +81,7 @@ extension Handlers {
         case .full:
             advanced.returnTo = nil
             advanced.flash = nil
+            if codeEntered { advanced.codeEnteredAt = context.now }
             return redirect(to: session.returnTo ?? request.url("/home"), with: advanced, &context)
         case .enrolling:
             advanced.enrolment = try context.accounts.beginEnrolment(userID: user.id)

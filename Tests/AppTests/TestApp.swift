@@ -93,10 +93,21 @@ final class Browser {
     var cookie: String?
     /// The mount point the web server passes along with each request.
     let basePath: String
+    /// The `Host` header it sends, if any.
+    let host: String?
 
-    init(_ app: TestApp, basePath: String = "") {
+    init(_ app: TestApp, basePath: String = "", host: String? = nil) {
         self.app = app
         self.basePath = basePath
+        self.host = host
+    }
+
+    private var hostHeader: HTTPHeaders { host.map { ["Host": $0] } ?? [:] }
+
+    private var formHeaders: HTTPHeaders {
+        var headers = hostHeader
+        headers.add("Content-Type", "application/x-www-form-urlencoded")
+        return headers
     }
 
     /// The `totpgate` value a response sets: nil when it sets none, "" when it deletes it.
@@ -107,7 +118,7 @@ final class Browser {
 
     @discardableResult
     func get(_ path: String, query: String = "") -> Response {
-        keep(app.get(path, query: query, cookie: cookie.map { "totpgate=\($0)" }, basePath: basePath))
+        keep(app.send(.get, path, query: query, cookie: cookie.map { "totpgate=\($0)" }, headers: hostHeader, basePath: basePath))
     }
 
     @discardableResult
@@ -116,7 +127,7 @@ final class Browser {
         if includeCSRF, fields["csrf"] == nil, let token = try session?.csrfToken { fields["csrf"] = token }
         let body = fields.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&")
         return keep(app.send(.post, path, cookie: cookie.map { "totpgate=\($0)" },
-                             headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(body.utf8), basePath: basePath))
+                             headers: formHeaders, body: Array(body.utf8), basePath: basePath))
     }
 
     /// The session the jar's cookie holds now.
