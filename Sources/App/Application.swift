@@ -65,7 +65,7 @@ public final class Application: Sendable {
     }
 
     /// Templates every deployment must provide (a `--www` override included).
-    static let requiredTemplates = ["header", "footer", "login", "code", "enroll", "recovery", "home", "error", "verify", "denied"]
+    static let requiredTemplates = ["header", "footer", "login", "code", "enroll", "recovery", "home", "error", "verify", "denied", "password"]
 
     /// A worker for one thread, with its own database connection.
     public func makeWorker() throws -> Worker {

@@ -30,6 +30,8 @@ struct Handlers: Sendable {
         router.get("/denied", deniedPage)
         router.get("/verify", verifyPage)
         router.post("/verify", verify)
+        router.get("/password", passwordPage)
+        router.post("/password", changePassword)
     }
 
     /// The POSTed form and the session whose CSRF token it carries (403 when
