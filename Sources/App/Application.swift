@@ -51,7 +51,7 @@ public final class Application: Sendable {
         Handlers(
             pages: pages, revocations: revocations,
             enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep), clock: clock),
-            settings: settings, policy: settings.accessPolicy
+            settings: settings, policy: settings.accessPolicy, devices: DeviceCookie(keys: keys, settings: settings)
         ).register(on: &router)
         self.router = router
         // Opens the database once now, so a broken store stops the start rather than the first request.

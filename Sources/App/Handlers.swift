@@ -12,6 +12,8 @@ struct Handlers: Sendable {
     let settings: Settings
     /// The access rules, compiled once.
     let policy: AccessPolicy
+    /// The remember-device cookie.
+    let devices: DeviceCookie
 
     func register(on router: inout Router<RequestContext>) {
         router.get("/", loginPage)
@@ -32,6 +34,7 @@ struct Handlers: Sendable {
         router.post("/verify", verify)
         router.get("/password", passwordPage)
         router.post("/password", changePassword)
+        router.post("/devices/forget", forgetDevice)
     }
 
     /// The POSTed form and the session whose CSRF token it carries (403 when

@@ -35,14 +35,15 @@ extension Handlers {
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
         let outcome = try context.accounts.login(
             name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
-            client: context.client, now: context.now)
-        return try answer(outcome, session: session, codeEntered: form.nonEmpty("code") != nil, retry: request.url("/"), request, &context)
+            client: context.client, device: devices.credential(in: request), now: context.now)
+        return try answer(outcome, session: session, codeEntered: form.nonEmpty("code") != nil, remember: form["remember"] == "1",
+                          retry: request.url("/"), request, &context)
     }
 
     /// `GET /login/code`: the second step's form, for a session past the password.
     func codePage(_ request: Request, _ context: inout RequestContext) throws -> Response {
         guard let session = context.session(at: .password) else { return .redirect(to: request.url("/")) }
-        return try show(Page("code", title: "Two-step verification"), to: session, request, &context)
+        return try show(Page("code", title: "Two-step verification", ["remember": rememberOffer]), to: session, request, &context)
     }
 
     /// `POST /login/code`: a TOTP code or a recovery code completes the login.
@@ -51,15 +52,17 @@ extension Handlers {
         guard let user = session.user(at: .password) else { return .redirect(to: request.url("/")) }
         let outcome = try context.accounts.verifySecondFactor(
             userID: user.id, code: form["code"] ?? "", client: context.client, now: context.now)
-        return try answer(outcome, session: session, codeEntered: true, retry: request.url("/login/code"), request, &context)
+        return try answer(outcome, session: session, codeEntered: true, remember: form["remember"] == "1",
+                          retry: request.url("/login/code"), request, &context)
     }
 
     /// Where a login attempt leads: home (or the return address), the code
     /// step, enrolment, or back to `retry` with the one failure message.
     /// `codeEntered`: the attempt carried a code, so a success records its time
-    /// for access rules' `fresh=` (a remembered device's does not).
+    /// for access rules' `fresh=` (a remembered device's does not); with
+    /// `remember` too, the browser is remembered (``DeviceCookie``).
     func answer(
-        _ outcome: LoginOutcome, session: Session, codeEntered: Bool, retry: String, _ request: Request, _ context: inout RequestContext
+        _ outcome: LoginOutcome, session: Session, codeEntered: Bool, remember: Bool, retry: String, _ request: Request, _ context: inout RequestContext
     ) throws -> Response {
         let next: Session.Stage
         let user: AuthenticatedUser
@@ -82,13 +85,23 @@ extension Handlers {
             advanced.returnTo = nil
             advanced.flash = nil
             if codeEntered { advanced.codeEnteredAt = context.now }
-            return redirect(to: session.returnTo ?? request.url("/home"), with: advanced, &context)
+            var response = redirect(to: session.returnTo ?? request.url("/home"), with: advanced, &context)
+            if codeEntered, remember,
+               let token = try context.accounts.rememberDevice(user, label: BrowserName.describe(request.headers["user-agent"]), now: context.now) {
+                try devices.store(token: token, for: user, in: &response, for: request)
+            }
+            return response
         case .enrolling:
             advanced.enrolment = try context.accounts.beginEnrolment(userID: user.id)
             return redirect(to: request.url("/enroll"), with: advanced, &context)
         case .password, .anonymous:
             return redirect(to: request.url("/login/code"), with: advanced, &context)
         }
+    }
+
+    /// What the code step says of "Remember this device": how long, or false when it is off (the checkbox hidden).
+    var rememberOffer: Any {
+        settings.accounts.rememberDevice > 0 ? DisplayTime.duration(settings.accounts.rememberDevice) : false
     }
 
     /// What the user reads when an attempt is refused.

@@ -33,9 +33,10 @@ extension Handlers {
                                                  generation: changed.sessionGeneration, now: context.now)
             continued.issuedAt = session.issuedAt  // the same sign-in: its lifetime does not start again
             continued.codeEnteredAt = session.codeEnteredAt
-            continued.flash = "Your password was changed. Every other session and remembered device was signed out."
             revocations.recordLogout(session.id)
-            return redirect(to: request.url("/home"), with: continued, &context)
+            var response = redirect(to: request.url("/home?done=password"), with: continued, &context)
+            devices.clear(in: &response, for: request)
+            return response
         case .refused(let refusal):
             var again = session
             again.flash = Self.message(forPasswordChange: refusal)
