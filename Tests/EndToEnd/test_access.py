@@ -10,7 +10,8 @@ import urllib.parse
 import pytest
 
 from conftest import BINARY, make_stacks, sign, totp
-from deployments import GateStack, Upstream, self_signed_certificate
+from deployments import GateStack
+from test_gate import tls, upstream  # noqa: F401 (fixtures: the certificate and the protected app)
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 HOSTS = ("admin.example.com", "wiki.example.com", "docs.wiki.example.com", "other.example.com", "example.org")
@@ -26,27 +27,14 @@ RULES = (
 )
 
 
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory):
-    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture
-def upstream():
-    server = Upstream()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def gate(tmp_path, tls, upstream):
     for stack in make_stacks(lambda index: GateStack(tmp_path / "gate", tls, upstream, RULES, server_names=HOSTS)):
         made = stack()
-        made.add_user("alice", secret=SECRET)
-        for name, groups in (("bob", ["admins"]), ("carol", []), ("dave", ["staff", "auditors"])):
-            made.add_user(name, secret=SECRET)
-            for group in groups:
-                assert made.totpgate("user", "groups", name, "--add", group).returncode == 0
+        for name, groups in (("alice", []), ("bob", ["admins"]), ("carol", []), ("dave", ["staff", "auditors"])):
+            added = made.totpgate("user", "add", name, "--password-stdin", "--totp-secret", SECRET,
+                                  *(f"--group={group}" for group in groups), input="correct horse battery")
+            assert added.returncode == 0, added.stderr
         yield made
 
 
