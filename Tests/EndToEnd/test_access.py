@@ -3,13 +3,14 @@ one nginx server (one port), groups passed to the app, the "not allowed" page,
 step-up through /verify, remember this device and the password change."""
 import json
 import re
+import signal
 import subprocess
 import time
 import urllib.parse
 
 import pytest
 
-from conftest import BINARY, make_stacks, sign, totp
+from conftest import BINARY, make_stacks, sign, totp, wait_for
 from deployments import GateStack
 from test_gate import tls, upstream  # noqa: F401 (fixtures: the certificate and the protected app)
 
@@ -240,3 +241,19 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(gate, upstream
     assert other.get("/home").status_code == 303
     assert gate.browser().login("bob").headers["Location"] == "/2fa/"
     assert gate.browser().login("bob", password="a new and longer passphrase").headers["Location"] == "/2fa/login/code"
+
+
+def test_the_rules_are_reloaded_with_the_configuration(gate):
+    config = gate.workdir / "totpgate.conf"
+    alice = session_of(gate, 1, "alice")
+    assert fetch(gate, "admin.example.com", "/app/", alice).status_code == 403
+    config.write_text(config.read_text().replace("access = admin.example.com/ group:admins", "access = admin.example.com/ user:alice"))
+    gate.responder.send_signal(signal.SIGHUP)
+    gate.wait_for_output(f"reloaded the configuration ({config})")
+    wait_for(lambda: fetch(gate, "admin.example.com", "/app/", alice).status_code == 200, "the new rule")
+    # A broken rule is refused with its line; the running workers keep the rules they have.
+    lines = config.read_text().count("\n")
+    config.write_text(config.read_text() + "access = admin.example.com/ nobody\n")
+    gate.responder.send_signal(signal.SIGHUP)
+    gate.wait_for_output(f"reload refused: {config}:{lines + 1}: access = admin.example.com/ nobody")
+    assert fetch(gate, "admin.example.com", "/app/", alice).status_code == 200
