@@ -29,14 +29,19 @@ RULES = (
 
 
 @pytest.fixture
-def gate(tmp_path, tls, upstream):
-    for stack in make_stacks(lambda index: GateStack(tmp_path / "gate", tls, upstream, RULES, server_names=HOSTS)):
-        made = stack()
-        for name, groups in (("alice", []), ("bob", ["admins"]), ("carol", []), ("dave", ["staff", "auditors"])):
-            added = made.totpgate("user", "add", name, "--password-stdin", "--totp-secret", SECRET,
-                                  *(f"--group={group}" for group in groups), input="correct horse battery")
-            assert added.returncode == 0, added.stderr
-        yield made
+def make_gate(tmp_path, tls, upstream):
+    yield from make_stacks(lambda index: GateStack(tmp_path / f"gate{index}", tls, upstream, RULES, server_names=HOSTS))
+
+
+@pytest.fixture
+def gate(make_gate):
+    """The gate with its users (make_gate stops it, even when adding them fails)."""
+    made = make_gate()
+    for name, groups in (("alice", []), ("bob", ["admins"]), ("carol", []), ("dave", ["staff", "auditors"])):
+        added = made.totpgate("user", "add", name, "--password-stdin", "--totp-secret", SECRET,
+                              *(f"--group={group}" for group in groups), input="correct horse battery")
+        assert added.returncode == 0, added.stderr
+    return made
 
 
 def session_of(gate, user_id, name, code_age=0):
