@@ -14,14 +14,15 @@ extension Handlers {
     /// subrequest keeps the guarded request's method. A 200 renews an
     /// idle-expiring cookie (``SessionMiddleware``).
     func auth(_ request: Request, _ context: inout RequestContext) throws -> Response {
-        guard let session = context.session(at: .full) else { return unauthorized(request) }
-        switch decide(for: session, host: request.headers["host"] ?? "", uri: request.originalURI, context).decision {
-        case .allow:
+        switch decide(request, context) {
+        case .allow(let session, let groups):
             var response = Response(status: .ok, headers: ["X-Auth-User": session.username])
-            if !context.groups.isEmpty { response.headers.add("X-Auth-Groups", context.groups.joined(separator: ",")) }
+            if !groups.isEmpty { response.headers.add("X-Auth-Groups", groups.joined(separator: ",")) }
             return response
-        case .stepUp:
-            var response = unauthorized(request)
+        case .logIn(let returnTo):
+            return unauthorized(returnTo: returnTo)
+        case .stepUp(let returnTo):
+            var response = unauthorized(returnTo: returnTo)
             response.headers.add("X-Auth-Step-Up", "1")
             return response
         case .deny:
@@ -29,31 +30,10 @@ extension Handlers {
         }
     }
 
-    /// What the access rules say about `session`'s user asking for `uri` on `host`.
-    func decide(for session: Session, host: String, uri: String, _ context: RequestContext) -> AccessPolicy.Verdict {
-        policy.decide(host: host, uri: uri, user: session.username, groups: context.groups,
-                      codeEnteredAt: session.codeEnteredAt, now: context.now)
-    }
-
-    private func unauthorized(_ request: Request) -> Response {
+    private func unauthorized(returnTo: String?) -> Response {
         var response = Response(status: .unauthorized)
-        if let returnTo = guardedAddress(of: request) {
-            response.headers.add("X-Auth-Return-To", PercentEncoding.encode(returnTo))
-        }
+        if let returnTo { response.headers.add("X-Auth-Return-To", PercentEncoding.encode(returnTo)) }
         return response
-    }
-
-    /// The URL of the request `auth_request` guards (its `REQUEST_URI`, which
-    /// the subrequest keeps), as the login page takes it for `rd`: absolute when
-    /// its host is one `rd` may name, so a login on another host leads back
-    /// here; a local path otherwise. Nil when it would not pass as `rd`.
-    func guardedAddress(of request: Request) -> String? {
-        var address = request.originalURI
-        if let host = request.headers["host"].flatMap(ReturnAddress.allowedHost),
-           settings.allowedRedirectHosts.contains(host) {
-            address = (request.isHTTPS ? "https://" : "http://") + host + address
-        }
-        return ReturnAddress.validated(address, allowedHosts: settings.allowedRedirectHosts)
     }
 
     /// `GET /denied`: the page nginx shows (`error_page 403`) when a rule

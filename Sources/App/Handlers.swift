@@ -1,4 +1,5 @@
 import Accounts
+import Encoding
 import Web
 
 /// The route handlers: plain functions from the request and its context to a
@@ -35,6 +36,7 @@ struct Handlers: Sendable {
         router.get("/password", passwordPage)
         router.post("/password", changePassword)
         router.post("/devices/forget", forgetDevice)
+        router.authorize(authorize)
     }
 
     /// The POSTed form and the session whose CSRF token it carries (403 when
@@ -65,10 +67,11 @@ struct Handlers: Sendable {
         return redirect(to: request.url("/"), with: fresh, &context)
     }
 
-    /// `303` to the start without a session: what logging out ends with.
-    func signedOut(_ request: Request, _ context: inout RequestContext) -> Response {
+    /// `303` to the start without a session: what logging out ends with;
+    /// the login there leads on to `returnTo` when there is one.
+    func signedOut(_ request: Request, returningTo returnTo: String? = nil, _ context: inout RequestContext) -> Response {
         context.sessionUpdate = .end
-        return .redirect(to: request.url("/"))
+        return .redirect(to: request.url("/") + (returnTo.map { "?rd=" + PercentEncoding.encode($0) } ?? ""))
     }
 
     /// `page` for `session`, with its CSRF token and its flash message, which

@@ -8,23 +8,25 @@ extension Handlers {
     /// The one answer to every failed attempt: no hint of which part was wrong.
     static let invalidCredentials = "Invalid username, password or code"
 
-    /// `GET /`: the login form with its CSRF token; a logged-in user goes home.
+    /// `GET /`: the login form with its CSRF token; a logged-in user goes on
+    /// to `rd`, or home.
     func loginPage(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let linked = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
         switch context.session?.stage {
         case .full:
-            // Sent back by /auth: for a step-up (/verify goes straight on when none is due).
-            if let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts) {
-                return .redirect(to: request.url("/verify") + "?rd=" + PercentEncoding.encode(returnTo))
-            }
-            return .redirect(to: request.url("/home"))
+            // Sent back with `rd` by `/auth` or the authorizer: for a step-up
+            // (/verify goes straight on to `rd` when no fresher code is due),
+            // or to renew the cookie on the way (``renewalDetour``).
+            guard let session = context.session else { break }
+            let next = linked.map { request.url("/verify") + "?rd=" + PercentEncoding.encode($0) } ?? request.url("/home")
+            return redirect(to: next, with: session, &context)
         case .password: return .redirect(to: request.url("/login/code"))  // "Cancel" there logs out
         case .enrolling: return .redirect(to: request.url("/enroll"))
         case .anonymous, nil: break
         }
         // The return address comes from the link that sent the user here, or
         // from the session when a failed attempt brought them back.
-        let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
-            ?? context.session?.returnTo
+        let returnTo = linked ?? context.session?.returnTo
         let session = try context.session ?? Session.anonymous(now: context.now)
         return try show(Page("login", title: "Sign in", ["rd": returnTo ?? ""]), to: session, request, &context)
     }

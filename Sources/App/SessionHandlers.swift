@@ -20,7 +20,6 @@ extension Handlers {
             try context.accounts.logout(user, sessionID: session.id, expiresAt: expiresAt, now: context.now)
             revocations.recordLogout(session.id)
         }
-        context.sessionUpdate = .end
-        return .redirect(to: request.url("/") + (returnTo.map { "?rd=" + PercentEncoding.encode($0) } ?? ""))
+        return signedOut(request, returningTo: returnTo, &context)
     }
 }
