@@ -15,10 +15,13 @@ extension Handlers {
         switch context.session?.stage {
         case .full:
             // Sent back with `rd` by `/auth` or the authorizer: for a step-up
-            // (/verify goes straight on to `rd` when no fresher code is due),
-            // or to renew the cookie on the way (``renewalDetour``).
+            // (the code alone, at /verify), or to renew the cookie on the way
+            // (``renewalDetour``), which this redirect does.
             guard let session = context.session else { break }
-            let next = linked.map { request.url("/verify") + "?rd=" + PercentEncoding.encode($0) } ?? request.url("/home")
+            var next = linked ?? request.url("/home")
+            if let linked, needsStepUp(session, for: linked, request, context) {
+                next = request.url("/verify") + "?rd=" + PercentEncoding.encode(linked)
+            }
             return redirect(to: next, with: session, &context)
         case .password: return .redirect(to: request.url("/login/code"))  // "Cancel" there logs out
         case .enrolling: return .redirect(to: request.url("/enroll"))
