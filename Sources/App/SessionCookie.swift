@@ -40,7 +40,7 @@ struct SessionCookie: Sendable {
     func name(for request: Request) -> String {
         let name = settings.cookieName
         let lowercased = name.lowercased()
-        guard isSecure(for: request), settings.cookieDomain == nil, settings.cookiePath == "/",
+        guard settings.cookieIsSecure(for: request), settings.cookieDomain == nil, settings.cookiePath == "/",
               !lowercased.hasPrefix("__host-"), !lowercased.hasPrefix("__secure-")
         else { return name }
         return Self.hostPrefix + name
@@ -66,16 +66,26 @@ struct SessionCookie: Sendable {
         response.setCookie(cookie(value: "", maxAge: 0, for: request))
     }
 
-    private func isSecure(for request: Request) -> Bool {
-        switch settings.cookieSecurity {
+    private func cookie(value: String, maxAge: Int, for request: Request) -> SetCookie {
+        settings.cookie(named: name(for: request), value: value, maxAge: maxAge, for: request)
+    }
+}
+
+extension Settings {
+    /// Whether totpgate's cookies are `Secure` for `request`, as ``cookieSecurity`` says.
+    func cookieIsSecure(for request: Request) -> Bool {
+        switch cookieSecurity {
         case .auto: request.isHTTPS
         case .always: true
         case .never: false
         }
     }
 
-    private func cookie(value: String, maxAge: Int, for request: Request) -> SetCookie {
-        SetCookie(name: name(for: request), value: value, path: settings.cookiePath, domain: settings.cookieDomain,
-                  maxAge: maxAge, secure: isSecure(for: request), httpOnly: true, sameSite: .lax)
+    /// A cookie of totpgate's (the session's, the remembered device's) with
+    /// the attributes DESIGN.md requires: `HttpOnly`, `SameSite=Lax`, the
+    /// configured path and domain, `Secure` as ``cookieSecurity`` says for `request`.
+    func cookie(named name: String, value: String, maxAge: Int, for request: Request) -> SetCookie {
+        SetCookie(name: name, value: value, path: cookiePath, domain: cookieDomain,
+                  maxAge: maxAge, secure: cookieIsSecure(for: request), httpOnly: true, sameSite: .lax)
     }
 }
