@@ -18,7 +18,7 @@ struct Handlers: Sendable {
 
     /// The routes whose POST hashes a password, and so may wait for a hashing
     /// slot: the transport answers them on its login lane.
-    static let passwordRoutes: Set<String> = ["/login"]
+    static let passwordRoutes: Set<String> = ["/login", "/password"]
 
     func register(on router: inout Router<RequestContext>) {
         router.get("/", loginPage)

@@ -22,10 +22,12 @@ struct LoginQueueTests {
         guard case .success = outcome else { Issue.record("refused: \(outcome)"); return }
     }
 
-    @Test func onlyPostsToLoginGoToTheLoginLane() throws {
+    @Test func onlyPostsThatHashAPasswordGoToTheLoginLane() throws {
         let app = try TestApp()
         #expect(app.worker.isLogin(Request(method: .post, path: "/login")))
-        for (method, path) in [(HTTPMethod.get, "/login"), (.post, "/login/code"), (.get, "/auth"), (.post, "/logout")] {
+        #expect(app.worker.isLogin(Request(method: .post, path: "/password")))
+        for (method, path) in [(HTTPMethod.get, "/login"), (.post, "/login/code"), (.get, "/auth"), (.post, "/logout"),
+                               (.get, "/password"), (.post, "/verify")] {
             #expect(!app.worker.isLogin(Request(method: method, path: path)))
         }
     }
