@@ -228,7 +228,7 @@ def test_each_revocation_ends_the_remembered_device(gate, ending):
 def test_a_password_change_keeps_this_session_and_ends_the_others(gate, upstream):
     browser = remembered(gate)
     other = gate.browser()
-    other.session.cookies.set("totpgate", session_of(gate, 2, "bob"))
+    other.session.cookies.set(COOKIE, session_of(gate, 2, "bob"))
     assert other.get("/home").status_code == 200
     weak = browser.post("/password", {"password": "correct horse battery", "new_password": "baseball"}, csrf_from="/password")
     assert weak.headers["Location"] == "/2fa/password"
