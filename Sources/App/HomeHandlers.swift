@@ -23,6 +23,7 @@ extension Handlers {
             "enrolledISO": enrolledAt.map(DisplayTime.machineReadable) ?? "",
             "recoveryCodesLeft": recoveryCodesLeft,
             "fewRecoveryCodes": recoveryCodesLeft < Self.fewRecoveryCodes,
+            "returnTo": session.returnTo ?? false,
         ]), to: session, request, &context)
     }
 
@@ -37,7 +38,7 @@ extension Handlers {
         case .confirmed(let codes):
             return try recoveryCodesPage(codes, replacingOld: true, session: session, request, &context)
         case .refused(let refusal):
-            return redirect(to: request.url("/home"), with: session, telling: refusal, &context)
+            return redirect(to: request.url("/home"), with: session, telling: refusal, codeStep: true, &context)
         }
     }
 
@@ -49,6 +50,6 @@ extension Handlers {
             try context.accounts.logoutEverywhere(named: session.username)
             revocations.recordLogout(session.id)
         }
-        return signedOut(request, &context)
+        return try signedOut(request, &context)
     }
 }

@@ -20,23 +20,27 @@ extension Handlers {
         let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
             ?? context.session?.returnTo
         let session = try context.session ?? Session.anonymous(now: context.now)
-        return try show(Page("login", title: "Sign in", ["rd": returnTo ?? ""]), to: session, request, &context)
+        // After a refused attempt the name typed is kept, so only the password needs typing again.
+        return try show(Page("login", title: "Sign in", ["rd": returnTo ?? "", "username": session.username]),
+                        to: session, request, &context)
     }
 
     /// `POST /login`: name and password, and a code for a one-shot login.
     func login(_ request: Request, _ context: inout RequestContext) throws -> Response {
         var (form, session) = try verifiedForm(request, context)
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
+        let name = form["username"] ?? ""
         let outcome = try context.accounts.login(
-            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
-            client: context.client, now: context.now)
+            name: name, password: form["password"] ?? "", code: form.nonEmpty("code"), client: context.client, now: context.now)
+        // The login page fills the name in again after a refusal; only a name that could be one, so the cookie stays small.
+        if session.stage == .anonymous { session.username = (try? UserName.validate(name)) != nil ? name : "" }
         return try answer(outcome, session: session, retry: request.url("/"), request, &context)
     }
 
     /// `GET /login/code`: the second step's form, for a session past the password.
     func codePage(_ request: Request, _ context: inout RequestContext) throws -> Response {
         guard let session = context.session(at: .password) else { return .redirect(to: request.url("/")) }
-        return try show(Page("code", title: "Two-step verification"), to: session, request, &context)
+        return try show(Page("code", title: "Two-step verification", ["username": session.username]), to: session, request, &context)
     }
 
     /// `POST /login/code`: a TOTP code or a recovery code completes the login.
@@ -45,13 +49,15 @@ extension Handlers {
         guard let user = session.user(at: .password) else { return .redirect(to: request.url("/")) }
         let outcome = try context.accounts.verifySecondFactor(
             userID: user.id, code: form["code"] ?? "", client: context.client, now: context.now)
-        return try answer(outcome, session: session, retry: request.url("/login/code"), request, &context)
+        return try answer(outcome, session: session, retry: request.url("/login/code"), codeStep: true, request, &context)
     }
 
     /// Where a login attempt leads: home (or the return address), the code
-    /// step, enrolment, or back to `retry` with the one failure message.
+    /// step, enrolment, or back to `retry` with the one failure message (at
+    /// the `codeStep`, past the password, the one for a wrong code).
     func answer(
-        _ outcome: LoginOutcome, session: Session, retry: String, _ request: Request, _ context: inout RequestContext
+        _ outcome: LoginOutcome, session: Session, retry: String, codeStep: Bool = false, _ request: Request,
+        _ context: inout RequestContext
     ) throws -> Response {
         let next: Session.Stage
         let user: AuthenticatedUser
@@ -60,7 +66,7 @@ extension Handlers {
         case .needsCode(let who): (next, user) = (.password, who)
         case .needsEnrolment(let who): (next, user) = (.enrolling, who)
         case .refused(let refusal):
-            return redirect(to: retry, with: session, telling: refusal, &context)
+            return redirect(to: retry, with: session, telling: refusal, codeStep: codeStep, &context)
         }
         // A half-done login keeps the generation it began under: if every session
         // of the user was ended meanwhile (logout everywhere, new password), so is this one.
@@ -71,7 +77,7 @@ extension Handlers {
                                             generation: user.sessionGeneration, now: context.now)
         switch next {
         case .full:
-            advanced.returnTo = nil
+            // The return address stays in the session: home links back to it.
             advanced.flash = nil
             return redirect(to: session.returnTo ?? request.url("/home"), with: advanced, &context)
         case .enrolling:
@@ -82,10 +88,15 @@ extension Handlers {
         }
     }
 
-    /// What the user reads when an attempt is refused.
-    static func message(for refusal: Refusal) -> String {
+    /// What the user reads when a code is refused past the password, where
+    /// saying that the code was wrong gives nothing away: the usual cause.
+    static let wrongCode = "That code did not work. Type the code your app shows now; if it fails again, "
+        + "check that your phone sets its clock automatically: codes follow the time."
+
+    /// What the user reads when an attempt is refused (at the `codeStep`, past the password, or at the login).
+    static func message(for refusal: Refusal, codeStep: Bool = false) -> String {
         switch refusal {
-        case .failed: invalidCredentials
+        case .failed: codeStep ? wrongCode : invalidCredentials
         case .throttled(let seconds): "Too many attempts, try again in \(seconds) s"
         case .locked: "Too many attempts: this account is locked. Ask an administrator to unlock it, or try again later."
         }

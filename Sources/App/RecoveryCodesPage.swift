@@ -21,6 +21,8 @@ extension Handlers {
             "download": "data:text/plain;charset=utf-8," + PercentEncoding.encode(
                 Self.recoveryCodesText(codes, user: session.username, appName: settings.appName, now: context.now)),
             "downloadName": "\(settings.appName)-recovery-codes-\(session.username).txt",
+            // After enrolment, on to where the login was to lead (the gate's `rd`); new codes go back home.
+            "continue": replacingOld ? request.url("/home") : session.returnTo ?? request.url("/home"),
         ]), to: session, request, &context)
     }
 

@@ -16,7 +16,7 @@ extension Handlers {
             try context.accounts.logout(user, sessionID: session.id, expiresAt: expiresAt, now: context.now)
             revocations.recordLogout(session.id)
         }
-        return signedOut(request, &context)
+        return try signedOut(request, &context)
     }
 
     /// `/auth`, for nginx `auth_request`: 200 with `X-Auth-User` for a fully
