@@ -61,18 +61,10 @@ struct DataDirectoryCreationTests {
     @Test(arguments: readOnlyCommands.filter { $0[0] == "user" })
     func keysWithoutADatabaseGetNoDatabase(_ command: [String]) throws {
         #expect(try totpgate(["keygen"], dataDirectory: temporary.path).status == 0)
-        try FileManager.default.copyItem(atPath: try keyFile(), toPath: temporary.path + "/secrets.key")
         let before = try FileManager.default.contentsOfDirectory(atPath: temporary.path).sorted()
         expectRefused(try totpgate(command, dataDirectory: temporary.path),
                       saying: "no store at SQLite \(temporary.path)/totpgate.db; check --data-dir and --store")
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).sorted() == before)
-    }
-
-    /// A `secrets.key` made by `user add` in a data directory of its own.
-    private func keyFile() throws -> String {
-        let other = root + "/other"
-        #expect(try totpgate(["user", "add", "carol"], dataDirectory: other).status == 0)
-        return other + "/secrets.key"
     }
 
     @Test(arguments: [["user", "add", "alice"], ["keygen"]])
@@ -80,6 +72,17 @@ struct DataDirectoryCreationTests {
         let result = try totpgate(command, dataDirectory: temporary.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try temporary.mode() == 0o700)
+        #expect(try temporary.mode("secrets.key") == 0o600)
+    }
+
+    /// The first host of a shared store makes both keys with `keygen`, for the others to copy; a second
+    /// `keygen` rotates the cookie key only: the secrets key is never replaced.
+    @Test func keygenMakesTheSecretsKeyOnceAndNeverReplacesIt() throws {
+        #expect(try totpgate(["keygen"], dataDirectory: temporary.path).stdout.contains("secrets key written to"))
+        let key = try Data(contentsOf: URL(fileURLWithPath: temporary.path + "/secrets.key"))
+        let again = try totpgate(["keygen"], dataDirectory: temporary.path)
+        #expect(again.status == 0 && !again.stdout.contains("secrets key"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: temporary.path + "/secrets.key")) == key)
     }
 
     @Test func theCommandsWorkOnceTheFirstUserMadeTheDataDirectory() throws {
