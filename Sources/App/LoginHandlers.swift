@@ -21,8 +21,9 @@ extension Handlers {
             ?? context.session?.returnTo
         let session = try context.session ?? Session.anonymous(now: context.now)
         // After a refused attempt the name typed is kept, so only the password needs typing again.
-        return try show(Page("login", title: "Sign in", ["rd": returnTo ?? "", "username": session.username]),
-                        to: session, request, &context)
+        return try show(Page("login", title: "Sign in", [
+            "rd": returnTo ?? "", "username": session.username, "nameKept": !session.username.isEmpty,
+        ]), to: session, request, &context)
     }
 
     /// `POST /login`: name and password, and a code for a one-shot login.
@@ -91,7 +92,7 @@ extension Handlers {
     /// What the user reads when a code is refused past the password, where
     /// saying that the code was wrong gives nothing away: the usual cause.
     static let wrongCode = "That code did not work. Type the code your app shows now; if it fails again, "
-        + "check that your phone sets its clock automatically: codes follow the time."
+        + "check that your phone sets its clock automatically."
 
     /// What the user reads when an attempt is refused (at the `codeStep`, past the password, or at the login).
     static func message(for refusal: Refusal, codeStep: Bool = false) -> String {
