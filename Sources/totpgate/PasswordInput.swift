@@ -24,7 +24,6 @@ private func readPasswordFromStandardInput() -> String {
 /// Shows `prompt` on standard error and reads one line from the terminal on
 /// standard input with its echo off, restoring the terminal after.
 private func promptWithoutEcho(_ prompt: String) throws -> String {
-    FileHandle.standardError.write(Data(prompt.utf8))
     var saved = termios()
     try systemCall("tcgetattr standard input") { tcgetattr(STDIN_FILENO, &saved) }
     var silent = saved
@@ -34,6 +33,8 @@ private func promptWithoutEcho(_ prompt: String) throws -> String {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)  // best effort: nothing better to do if the terminal went away
         FileHandle.standardError.write(Data("\n".utf8))  // the newline typed was not echoed
     }
+    // Only once the echo is off: what is typed after the prompt is never shown (TCSAFLUSH drops what came before).
+    FileHandle.standardError.write(Data(prompt.utf8))
     guard let line = readLine(strippingNewline: true) else { throw ValidationError("no password typed") }
     return line
 }
