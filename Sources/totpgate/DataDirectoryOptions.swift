@@ -9,8 +9,9 @@ struct DataDirectoryOptions: ParsableArguments {
     @Option(
         name: .customLong("data-dir"),
         help: ArgumentHelp(
-            "Directory of the database and keys, created (mode 0700) if absent (default: the config file's data-dir, "
-                + "else $\(DataDirectory.environmentVariable), else \(DataDirectory.defaultPath)).",
+            "Directory of the database and keys (default: the config file's data-dir, else "
+                + "$\(DataDirectory.environmentVariable), else \(DataDirectory.defaultPath)); only `user add`, `keygen` and "
+                + "`serve` create it (mode 0700).",
             valueName: "dir"))
     var path: String?
 
