@@ -40,8 +40,11 @@ extension Handlers {
         case .enrolled(let user, let codes):
             var full = try enrolment.session.advanced(to: .full, userID: user.id, username: user.name,
                                                       generation: user.sessionGeneration, now: context.now)
-            full.flash = nil  // the return address stays: the recovery codes page continues there
-            return try recoveryCodesPage(codes, replacingOld: false, session: full, request, &context)
+            full.flash = nil
+            full.returnTo = Self.keptForHome(enrolment.session.returnTo)
+            // The recovery codes page continues to where the login was to lead (the gate's `rd`).
+            return try recoveryCodesPage(codes, replacingOld: false, continuingTo: enrolment.session.returnTo, session: full,
+                                         request, &context)
         case .refused(let refusal):
             return redirect(to: request.url("/enroll"), with: enrolment.session, telling: refusal, codeStep: true, &context)
         }

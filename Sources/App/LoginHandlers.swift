@@ -78,7 +78,7 @@ extension Handlers {
                                             generation: user.sessionGeneration, now: context.now)
         switch next {
         case .full:
-            // The return address stays in the session: home links back to it.
+            advanced.returnTo = Self.keptForHome(session.returnTo)
             advanced.flash = nil
             return redirect(to: session.returnTo ?? request.url("/home"), with: advanced, &context)
         case .enrolling:
@@ -87,6 +87,17 @@ extension Handlers {
         case .password, .anonymous:
             return redirect(to: request.url("/login/code"), with: advanced, &context)
         }
+    }
+
+    /// The longest return address a full session keeps, for home's "Back to
+    /// where you were": the cookie goes with every request and renewal, and the
+    /// redirect that sets it also carries the address as `Location`, which
+    /// together must fit a web server's header buffer (nginx: 4 KiB by default).
+    static let longestKeptReturnAddress = 512
+
+    /// `returnTo` when a full session may keep it for home; nil when too long (the redirect alone carries it).
+    static func keptForHome(_ returnTo: String?) -> String? {
+        returnTo.flatMap { $0.utf8.count <= longestKeptReturnAddress ? $0 : nil }
     }
 
     /// What the user reads when a code is refused past the password, where

@@ -101,6 +101,21 @@ struct EnrolmentTests {
         #expect(browser.get("/home").text.contains("<a class=\"button\" \(href)>Back to where you were</a>"))
     }
 
+    /// A long `rd` (up to the 2,000 bytes allowed) still leads on from the recovery codes page, but the
+    /// full session does not carry it on every request: home offers no way back then.
+    @Test func aLongReturnAddressLeadsOnButIsNotKeptForHome() throws {
+        let app = try TestApp()
+        try app.addUser(enrolled: false)
+        let browser = Browser(app)
+        let rd = "/" + String(repeating: "a/", count: 999) + "x"
+        #expect(try browser.login(rd: rd).location == "/enroll")
+        let secret = try shownSecret(browser.get("/enroll"))
+        let page = try browser.post("/enroll", ["code": TOTP(secret: secret).code(at: app.now)])
+        #expect(page.text.contains("<a class=\"button\" href=\"\(rd)\">I have saved them — continue</a>"))
+        #expect(try browser.session?.returnTo == nil)
+        #expect(!browser.get("/home").text.contains("Back to where you were"))
+    }
+
     @Test func withoutAReturnAddressEnrolmentContinuesHome() throws {
         let app = try TestApp()
         let browser = try enrolling(app)

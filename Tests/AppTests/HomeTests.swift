@@ -20,6 +20,19 @@ struct HomeTests {
         page.text.matches(of: /class="recovery-code"><code>([^<]+)<\/code>/).map { String($0.1) }
     }
 
+    /// Home links back to where the user came from (the last `rd`), when there was one short
+    /// enough to keep; a 2,000-byte one is carried by the redirect alone.
+    @Test(arguments: [("/app/x?y=1", true), ("", false), ("/" + String(repeating: "a/", count: 999) + "x", false)])
+    func linksBackToTheLastReturnAddress(_ rd: String, _ linked: Bool) throws {
+        let app = try TestApp()
+        try app.addUser()
+        let browser = Browser(app)
+        #expect(try browser.login(code: app.code(), rd: rd).location == (rd.isEmpty ? "/home" : rd))
+        let home = browser.get("/home").text
+        #expect(home.contains("<a class=\"button\" href=\"\(rd)\">Back to where you were</a>") == linked)
+        #expect(home.contains("Back to where you were") == linked)
+    }
+
     @Test func saysWhoIsSignedInSinceWhenAndTheSecondFactorState() throws {
         let app = try TestApp()
         let browser = try loggedIn(app, after: 3 * 24 * 60)
