@@ -42,6 +42,7 @@ extension Handlers {
                                                       generation: user.sessionGeneration, now: context.now)
             full.flash = nil
             full.returnTo = Self.keptForHome(enrolment.session.returnTo)
+            full.codeEnteredAt = context.now
             // The recovery codes page continues to where the login was to lead (the gate's `rd`).
             return try recoveryCodesPage(codes, replacingOld: false, continuingTo: enrolment.session.returnTo, session: full,
                                          request, &context)

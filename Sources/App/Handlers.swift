@@ -1,4 +1,5 @@
 import Accounts
+import Encoding
 import Web
 
 /// The route handlers: plain functions from the request and its context to a
@@ -10,6 +11,10 @@ struct Handlers: Sendable {
     let revocations: SessionRevocations
     let enrolmentImages: EnrolmentImages
     let settings: Settings
+    /// The access rules, compiled once.
+    let policy: AccessPolicy
+    /// The remember-device cookie.
+    let devices: DeviceCookie
 
     func register(on router: inout Router<RequestContext>) {
         router.get("/", loginPage)
@@ -25,6 +30,12 @@ struct Handlers: Sendable {
         router.post("/logout/everywhere", logoutEverywhere)
         router.post("/recovery-codes", regenerateRecoveryCodes)
         router.any("/auth", auth)
+        router.get("/denied", deniedPage)
+        router.get("/verify", verifyPage)
+        router.post("/verify", verify)
+        router.get("/password", passwordPage)
+        router.post("/password", changePassword)
+        router.post("/devices/forget", forgetDevice)
         router.authorize(authorize)
     }
 
@@ -62,14 +73,15 @@ struct Handlers: Sendable {
     /// What the sign-in page says after a logout.
     static let signedOutNotice = "You have signed out."
     /// Flash messages that tell, rather than warn: shown as a notice, not an alert.
-    static let notices: Set<String> = [signedOutNotice]
+    static let flashNotices: Set<String> = [signedOutNotice]
 
     /// `303` to the start with a fresh anonymous session that only says the
-    /// user has signed out: what logging out ends with.
-    func signedOut(_ request: Request, _ context: inout RequestContext) throws -> Response {
+    /// user has signed out: what logging out ends with; the login there leads
+    /// on to `returnTo` when there is one.
+    func signedOut(_ request: Request, returningTo returnTo: String? = nil, _ context: inout RequestContext) throws -> Response {
         var fresh = try Session.anonymous(now: context.now)
         fresh.flash = Self.signedOutNotice
-        return redirect(to: request.url("/"), with: fresh, &context)
+        return redirect(to: request.url("/") + (returnTo.map { "?rd=" + PercentEncoding.encode($0) } ?? ""), with: fresh, &context)
     }
 
     /// `page` for `session`, with its CSRF token and its flash message, which
@@ -77,10 +89,13 @@ struct Handlers: Sendable {
     /// its message shown).
     func show(_ page: Page, to session: Session, _ request: Request, _ context: inout RequestContext) throws -> Response {
         var page = page
-        let flash: Any = session.flash ?? false
-        let notice = session.flash.map(Self.notices.contains) ?? false
-        page.values["flash"] = notice ? false : flash
-        page.values["notice"] = notice ? flash : false
+        // A flash that tells rather than warns shows as the page's notice (home has notices of its own).
+        if let flash = session.flash, Self.flashNotices.contains(flash) {
+            page.values["flash"] = false
+            page.values["notice"] = flash
+        } else {
+            page.values["flash"] = session.flash ?? false
+        }
         page.values["csrf"] = session.csrfToken
         var shown = session
         shown.flash = nil

@@ -12,6 +12,7 @@ struct DataDirectoryCreationTests {
         ["user", "list"], ["user", "passwd", "alice"], ["user", "reset-2fa", "alice"], ["user", "unlock", "alice"],
         ["user", "logout", "alice"], ["user", "groups", "alice"], ["user", "delete", "alice"],
         ["store", "migrate", "--from", "sqlite:TMP/a.db", "--to", "sqlite:TMP/b.db"],
+        ["access", "check", "--user", "alice", "--url", "https://app.example.com/"],
     ]
 
     let temporary: TemporaryDataDirectory
