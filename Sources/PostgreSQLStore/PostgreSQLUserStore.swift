@@ -224,7 +224,11 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
 
     // MARK: Maintenance
 
-    public func ping() throws {
+    /// A server down or a connection refused fails at once; a server gone from
+    /// the network holds the first ping up to `connect_timeout` (5 s), and the
+    /// process's other connections then give up at once (``ConnectAttempts``),
+    /// so `limit` is not enforced here.
+    public func ping(within limit: Duration) throws {
         _ = try link.read { try $0.rows("SELECT 1") }
     }
 
