@@ -10,6 +10,14 @@ struct Handlers: Sendable {
     let revocations: SessionRevocations
     let enrolmentImages: EnrolmentImages
     let settings: Settings
+    let metrics: Metrics
+
+    /// Every path ``register(on:)`` routes: each gets its own request-duration
+    /// histogram (``SharedMetrics``), so a new route is added here too.
+    static let routes = [
+        "/", "/login", "/login/code", "/enroll", "/qr", "/home", "/logout", "/logout/everywhere", "/recovery-codes",
+        "/auth", "/healthz", "/metrics",
+    ]
 
     func register(on router: inout Router<RequestContext>) {
         router.get("/", loginPage)
@@ -24,7 +32,9 @@ struct Handlers: Sendable {
         router.post("/logout", logout)
         router.post("/logout/everywhere", logoutEverywhere)
         router.post("/recovery-codes", regenerateRecoveryCodes)
-        router.any("/auth", auth)
+        router.any("/auth", counted(auth))
+        router.get("/healthz", health)
+        router.get("/metrics", metricsPage)
     }
 
     /// The POSTed form and the session whose CSRF token it carries (403 when

@@ -11,7 +11,7 @@ extension ServeCommand {
     func runMaster() throws {
         let text = try data.configFile.map { try Configuration.text(ofConfigFile: $0) }
         let configuration = try loadConfiguration(fileText: text)
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap(configuration.logFormat.handler)
         let logger = Logger(label: "totpgate")
         let endpoint = configuration.endpoint
         if let listen = configuration.listen,
@@ -22,7 +22,7 @@ extension ServeCommand {
 
         let listener = try ListeningSocket.open(endpoint)
         defer { ListeningSocket.remove(endpoint) }
-        let metrics = SharedMetrics()
+        let metrics = Application.sharedMetrics
         let counters = try SharedCounters(layout: metrics.layout)
         let supervisor = try Supervisor(
             listener: listener, counters: counters, metrics: metrics,
