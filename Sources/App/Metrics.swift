@@ -54,11 +54,14 @@ struct Metrics: Sendable {
             })
     }
 
-    /// The `/metrics` page at `now` (Unix seconds): every shared figure, and
-    /// those of the processes read from `/proc` (the master's and its workers').
-    func page(now: Int64) -> String {
+    /// The `/metrics` page at `now` (Unix seconds): every shared figure, those
+    /// of the processes read from `/proc` (the master's and its workers'), and
+    /// whether the store answered the worker's ping (`storeIsUp`).
+    func page(now: Int64, storeIsUp: Bool) -> String {
         var text = PrometheusText()
         text.add(names.layout, values: counters)
+        text.gauge("totpgate_store_up", help: "1 when the store answered a trivial query within 1 s (as /healthz), else 0.",
+                   storeIsUp ? 1 : 0)
         let started = counters.value(of: names.startTime)
         text.gauge("totpgate_uptime_seconds", help: "Time since the master process started.",
                    Double(started == 0 ? 0 : max(0, now - Int64(started))))

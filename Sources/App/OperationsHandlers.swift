@@ -9,7 +9,7 @@ extension Handlers {
     /// `GET /healthz`: `200 ok` when the store answers a trivial query within
     /// ``healthLimit``, else `503`. It reads no session and sets no cookie.
     func health(_ request: Request, _ context: inout RequestContext) throws -> Response {
-        let healthy = (try? context.accounts.ping(within: Self.healthLimit)) != nil
+        let healthy = storeAnswers(context)
         return Response(status: healthy ? .ok : .serviceUnavailable,
                         headers: ["Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"],
                         body: Array((healthy ? "ok\n" : "store unavailable\n").utf8))
@@ -23,7 +23,12 @@ extension Handlers {
             throw HTTPError(.notFound, message: "There is no page here.")
         }
         return Response(status: .ok, headers: ["Content-Type": PrometheusText.contentType, "Cache-Control": "no-store"],
-                        body: Array(metrics.page(now: context.now).utf8))
+                        body: Array(metrics.page(now: context.now, storeIsUp: storeAnswers(context)).utf8))
+    }
+
+    /// Whether the store answers a trivial query within ``healthLimit``, over this thread's connection.
+    private func storeAnswers(_ context: RequestContext) -> Bool {
+        (try? context.accounts.ping(within: Self.healthLimit)) != nil
     }
 
     /// `handler` (`/auth`'s), its decisions counted by what it answers: 200

@@ -135,5 +135,6 @@ struct OperationsTests {
         #expect(Int(Self.value("totpgate_resident_memory_bytes", in: page) ?? "") ?? 0 > 1_000_000)
         #expect(Int(Self.value("totpgate_open_fds", in: page) ?? "") ?? 0 > 2)
         #expect(Self.value("totpgate_workers_alive", in: page) == "0")
+        #expect(Self.value("totpgate_store_up", in: page) == "1")
     }
 }

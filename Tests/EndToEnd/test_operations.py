@@ -3,7 +3,6 @@ through a real nginx in front of `totpgate serve` with two workers."""
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -12,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import DEADLINE, Stack, totp, wait_for
+from conftest import ROOT, totp, wait_for
 from test_hosts import SANDBOX, database  # noqa: F401 (the fixture: a database of the test's own in the sandbox)
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -41,10 +40,12 @@ def test_healthz_answers_ok_without_a_cookie_then_503_while_the_sqlite_file_is_m
         # Every worker checks its own connection: each answer, whichever worker gives it, is a 503.
         for _ in range(6):
             assert health(stack).status_code == 503
+        assert samples(stack.get("/metrics").text)[("totpgate_store_up",)] == 0
     finally:
         (stack.data / "totpgate.db.moved").rename(database)
     for _ in range(6):
         assert health(stack).status_code == 200
+    assert samples(stack.get("/metrics").text)[("totpgate_store_up",)] == 1
     assert stack.output() == log  # probes, failed or not, are not logged
 
 
@@ -167,3 +168,55 @@ def test_json_logs_parse_line_by_line_and_carry_the_fields(make_stack):
     assert {key: succeeded[key] for key in ("user", "factor", "address", "result")} == {
         "user": "alice", "factor": "totp", "address": "127.0.0.1", "result": "success"}
     assert any("serving on" in line["message"] for line in lines)
+
+
+def readme_filters():
+    """The fail2ban filters of the README (the text one, then the JSON one), as written there."""
+    readme = (ROOT / "README.md").read_text()
+    filters = re.findall(r"```ini\n(\[Definition\]\nfailregex = .*?)```", readme, re.S)
+    assert len(filters) == 2, filters
+    return filters
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_the_readme_fail2ban_filter_finds_each_refusal_in_a_real_log(make_stack, tmp_path, log_format):
+    stack = make_stack(serve_args=["--log-format", log_format, "--throttle-delay", "3600"])
+    stack.add_user("alice", secret=SECRET)
+    attacker = "127.0.0.9"
+    for attempt in range(5):
+        assert stack.browser(source=attacker).login("alice", password=f"guess {attempt}").headers["Location"] == "/"
+    assert stack.browser(source=attacker).login("nobody", password="guess").headers["Location"] == "/"
+    throttled = stack.browser(source=attacker)
+    assert throttled.login("alice", code=totp(SECRET)).headers["Location"] == "/"  # throttled
+    assert stack.browser().login("alice", code=totp(SECRET)).headers["Location"] == "/home"  # another address: in
+    stack.wait_for_output("login-succeeded")
+    log = tmp_path / f"totpgate-{log_format}.log"
+    log.write_text(stack.output())
+    text_filter, json_filter = readme_filters()
+    definition = tmp_path / "totpgate.conf"
+    definition.write_text(text_filter if log_format == "text" else json_filter)
+    result = subprocess.run(["fail2ban-regex", "-v", str(log), str(definition)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^Failregex: 7 total$", result.stdout, re.M), result.stdout
+    # Each hit names the attacker, never the address that logged in.
+    hosts = re.findall(r"^\|\s+(\d+\.\d+\.\d+\.\d+)\s", result.stdout, re.M)
+    assert hosts == [attacker] * 7, result.stdout
+
+
+PROMETHEUS = ROOT / "deploy" / "prometheus"
+
+
+def test_the_prometheus_examples_pass_promtool():
+    for command in (["check", "config", "prometheus.yml"], ["check", "rules", "totpgate-alerts.yml"],
+                    ["test", "rules", "totpgate-alerts.test.yml"]):
+        result = subprocess.run(["promtool", *command], cwd=PROMETHEUS, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_alert_rules_use_the_metrics_totpgate_serves(stack):
+    """Every totpgate_ name in the rules is one /metrics has (a renamed metric would silence its alert)."""
+    served = {family.name for family in text_string_to_metric_families(stack.get("/metrics").text)}
+    served |= {name + suffix for name in served for suffix in ("_total", "_bucket", "_count", "_sum")}
+    used = set(re.findall(r"\btotpgate_[a-z_]+", (PROMETHEUS / "totpgate-alerts.yml").read_text()))
+    assert used and used <= served, used - served
