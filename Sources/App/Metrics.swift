@@ -7,9 +7,15 @@ import Web
 /// shares (``SharedCounters``), so that any worker answers `/metrics` with
 /// the totals of all. Counting is a relaxed atomic add: `/auth` pays a few
 /// nanoseconds for it.
-struct Metrics: Sendable {
+public struct Metrics: Sendable {
     let names: SharedMetrics
     let counters: SharedCounters
+
+    /// Counting `names` into `counters`.
+    public init(names: SharedMetrics, counters: SharedCounters) {
+        self.names = names
+        self.counters = counters
+    }
 
     /// Counts the login outcome or replay an audit event reports.
     func count(_ event: AuditEvent) {
@@ -33,12 +39,12 @@ struct Metrics: Sendable {
         counters.add(to: names.logins(result))
     }
 
-    func count(_ result: SharedMetrics.AuthResult) {
+    public func count(_ result: SharedMetrics.AuthResult) {
         counters.add(to: names.authRequests(result))
     }
 
     /// Counts a request to `path` that took `duration` to answer.
-    func observe(_ path: String, took duration: Duration) {
+    public func observe(_ path: String, took duration: Duration) {
         let (seconds, attoseconds) = duration.components
         counters.record(Double(seconds) + Double(attoseconds) * 1e-18, in: names.requestDuration(of: path))
     }
