@@ -17,7 +17,7 @@ INSTALL_BIN ?= .build-install/release/totpgate
 PLACES := sed -e 's|/usr/local/bin/totpgate|$(BINDIR)/totpgate|g' -e 's|/usr/local/share/doc/totpgate|$(DOCDIR)|g' \
 	-e 's|/usr/local/share/totpgate|$(SHAREDIR)|g' -e 's|/etc/totpgate/|$(SYSCONFDIR)/totpgate/|g'
 
-.PHONY: build release test run bench soak leak-check clean install install-build uninstall
+.PHONY: build release test run bench soak leak-check fuzz clean install install-build uninstall
 
 ## build: debug build of everything
 build:
@@ -29,11 +29,12 @@ release:
 	scripts/install-deps build
 	$(SWIFT) build -c release --product totpgate
 
-## test: install what the tests need, then unit and end-to-end tests, each beside a throwaway PostgreSQL
+## test: install what the tests need, then unit tests, a short run of each fuzz target, end-to-end tests; unit and end-to-end tests each beside a throwaway PostgreSQL
 test:
 	scripts/install-deps build run test
 	$(SWIFT) build --build-tests
 	scripts/postgres-sandbox run $(SWIFT) test
+	scripts/fuzz --seconds 5
 	scripts/postgres-sandbox run scripts/e2e
 
 ## run: everything from a fresh machine to the login page at http://127.0.0.1:8080
@@ -79,6 +80,11 @@ soak: install-build
 	scripts/install-deps run bench
 	bench/venv >/dev/null
 	bench/.venv/bin/python bench/soak.py
+
+## fuzz: each libFuzzer target for FUZZ_RUNS executions (default 1000000), or FUZZ_SECONDS seconds (fuzz/README.md)
+fuzz:
+	scripts/install-deps build
+	scripts/fuzz
 
 ## leak-check: 1,000 QR renders under valgrind; fails on any definitely lost byte
 leak-check:

@@ -6,6 +6,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "totpgate", targets: ["totpgate"]),
+        // The decoders of untrusted input, for the libFuzzer targets in fuzz/Package.swift.
+        .library(name: "Encoding", targets: ["Encoding"]),
+        .library(name: "Web", targets: ["Web"]),
+        .library(name: "Crypto", targets: ["Crypto"]),
+        .library(name: "OTP", targets: ["OTP"]),
+        .library(name: "FastCGI", targets: ["FastCGI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

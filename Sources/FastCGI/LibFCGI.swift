@@ -70,10 +70,8 @@ final class FastCGIRequest {
             // Name and value straight from the C string's bytes: no intermediate String.
             let length = strlen(pointer)
             pointer.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-                let all = UnsafeBufferPointer(start: bytes, count: length)
-                if let equals = all.firstIndex(of: UInt8(ascii: "=")) {
-                    result.append((name: String(decoding: UnsafeBufferPointer(rebasing: all[..<equals]), as: UTF8.self),
-                                   value: String(decoding: UnsafeBufferPointer(rebasing: all[(equals + 1)...]), as: UTF8.self)))
+                if let parameter = RequestMapping.parameter(fromEntry: UnsafeBufferPointer(start: bytes, count: length)) {
+                    result.append(parameter)
                 }
             }
             entry += 1

@@ -6,7 +6,8 @@ import Web
 /// inside an `auth_request` subrequest), else `SCRIPT_NAME` + `PATH_INFO`
 /// (Apache), else `REQUEST_URI`'s path. The configured mount point is then
 /// taken off; with none configured, a server that splits the path
-/// (`SCRIPT_NAME=/2fa`, `PATH_INFO=/login`) mounts the app at `SCRIPT_NAME`.
+/// (`SCRIPT_NAME=/2fa`, `PATH_INFO=/login`) mounts the app at `SCRIPT_NAME`
+/// when that is a local path.
 /// A parameter sent twice counts with its last value, the one a later
 /// `fastcgi_param` line set.
 public struct RequestMapping: Sendable {
@@ -44,13 +45,15 @@ public struct RequestMapping: Sendable {
 
         let questionMark = requestURI.utf8.firstIndex(of: UInt8(ascii: "?"))
         let uriPath = questionMark.map { String(requestURI[..<$0]) } ?? requestURI
-        let uriQuery = questionMark.map { String(requestURI[requestURI.index(after: $0)...]) } ?? ""
+        // After the `?` byte, not the Character holding it: a combining mark after it belongs to the query.
+        let uriQuery = questionMark.map { String(Substring(requestURI.utf8[requestURI.utf8.index(after: $0)...])) } ?? ""
 
         var base = basePath
         var path: String
         if !documentURI.isEmpty {
             path = documentURI
-        } else if basePath.isEmpty, !pathInfo.isEmpty, !scriptName.isEmpty {
+        } else if basePath.isEmpty, !pathInfo.isEmpty, ReturnAddress.validated(scriptName) != nil {
+            // Only a local path may be the mount point: it starts every redirect and form action.
             base = scriptName
             path = scriptName + pathInfo
         } else if !scriptName.isEmpty || !pathInfo.isEmpty {
@@ -82,9 +85,10 @@ public struct RequestMapping: Sendable {
         scheme.utf8.count == 5 && scheme.lowercased() == "https"
     }
 
-    /// `path` below `base`; `""` (which no route matches) when it lies outside it.
+    /// `path` below `base`; `""` (which no route matches) when it lies outside
+    /// it or is not a path at all.
     private static func strip(_ base: String, from path: String) -> String {
-        guard !base.isEmpty else { return path.isEmpty ? "/" : path }
+        guard !base.isEmpty else { return path.isEmpty ? "/" : path.hasPrefix("/") ? path : "" }
         guard path.hasPrefix(base) else { return "" }
         let rest = path.dropFirst(base.count)
         if rest.isEmpty { return "/" }
@@ -99,6 +103,14 @@ public struct RequestMapping: Sendable {
         if declared.isEmpty { return 0 }
         guard let length = Int(declared), length >= 0 else { return nil }
         return length
+    }
+
+    /// One `NAME=value` entry of the parameter array libfcgi builds, split at
+    /// its first `=` (a value may hold more); nil when it has none.
+    public static func parameter(fromEntry entry: some Collection<UInt8>) -> (name: String, value: String)? {
+        guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+        return (name: String(decoding: entry[..<equals], as: UTF8.self),
+                value: String(decoding: entry[entry.index(after: equals)...], as: UTF8.self))
     }
 
     /// `HTTP_USER_AGENT` → `user-agent`, on bytes.

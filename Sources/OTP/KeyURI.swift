@@ -10,6 +10,7 @@ public struct KeyURI: Sendable, Hashable, CustomStringConvertible {
         case unsupportedType(String)
         case missingAccount
         case colonInLabel(String)
+        case spaceBeforeAccount(String)
         case missingSecret
         case invalidSecret(Base32.Error)
         case unknownAlgorithm(String)
@@ -22,6 +23,8 @@ public struct KeyURI: Sendable, Hashable, CustomStringConvertible {
             case .unsupportedType(let type): "unsupported OTP type \(type.debugDescription): only totp is supported"
             case .missingAccount: "the account name is empty"
             case .colonInLabel(let part): "\(part.debugDescription) contains a colon, which would make the label ambiguous"
+            case .spaceBeforeAccount(let account):
+                "\(account.debugDescription) starts with a space, which apps drop after the issuer and its colon"
             case .missingSecret: "the URI has no secret parameter"
             case .invalidSecret(let error): "invalid secret: \(error)"
             case .unknownAlgorithm(let name): "unknown algorithm \(name.debugDescription): use SHA1, SHA256 or SHA512"
@@ -39,18 +42,23 @@ public struct KeyURI: Sendable, Hashable, CustomStringConvertible {
     public var period: Int
 
     /// A URI for `account` (and `issuer`); a colon in either is refused, since
-    /// the label joins them with one.
+    /// the label joins them with one, and so is an account starting with a
+    /// space after an issuer, since readers take spaces after the colon for
+    /// padding.
     public init(
         secret: [UInt8], account: String, issuer: String? = nil,
         algorithm: HashAlgorithm = .sha1, digits: Int = 6, period: Int = 30
     ) throws {
+        let issuer = issuer.flatMap { $0.isEmpty ? nil : $0 }
         guard !account.isEmpty else { throw Error.missingAccount }
-        guard !account.contains(":") else { throw Error.colonInLabel(account) }
-        if let issuer, issuer.contains(":") { throw Error.colonInLabel(issuer) }
+        // By bytes, as apps split the label: a colon followed by a combining mark is no ":" Character.
+        guard !account.utf8.contains(UInt8(ascii: ":")) else { throw Error.colonInLabel(account) }
+        if let issuer, issuer.utf8.contains(UInt8(ascii: ":")) { throw Error.colonInLabel(issuer) }
+        if issuer != nil, account.utf8.first == UInt8(ascii: " ") { throw Error.spaceBeforeAccount(account) }
         _ = try TOTP(secret: secret, algorithm: algorithm, digits: digits, period: period)
         self.secret = secret
         self.account = account
-        self.issuer = issuer.flatMap { $0.isEmpty ? nil : $0 }
+        self.issuer = issuer
         self.algorithm = algorithm
         self.digits = digits
         self.period = period
@@ -75,29 +83,32 @@ public struct KeyURI: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses a URI; the `issuer` parameter wins over the label prefix.
+    ///
+    /// Splits on bytes, as other readers do: split into Characters, a
+    /// separator followed by a combining mark would be none.
     public init(parsing text: String) throws {
         let prefix = "otpauth://"
         guard text.lowercased().hasPrefix(prefix) else { throw Error.notOTPAuth }
         let rest = text.dropFirst(prefix.count)
-        let pathAndQuery = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let path = pathAndQuery[0].split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        let pathAndQuery = Self.split(rest, at: "?", maxSplits: 1)
+        let path = Self.split(pathAndQuery[0], at: "/", maxSplits: 1)
         let type = String(path[0]).lowercased()
         guard type == "totp" else { throw Error.unsupportedType(String(path[0])) }
         let label = path.count > 1 ? try Self.decode(path[1]) : ""
 
         var parameters: [String: String] = [:]
         if pathAndQuery.count > 1 {
-            for pair in pathAndQuery[1].split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            for pair in Self.split(pathAndQuery[1], at: "&") where !pair.isEmpty {
+                let parts = Self.split(pair, at: "=", maxSplits: 1)
                 parameters[try Self.decode(parts[0]).lowercased()] = parts.count > 1 ? try Self.decode(parts[1], query: true) : ""
             }
         }
 
         var account = label
         var issuer: String?
-        if let colon = label.firstIndex(of: ":") {
+        if let colon = label.utf8.firstIndex(of: UInt8(ascii: ":")) {
             issuer = String(label[..<colon])
-            account = String(label[label.index(after: colon)...].drop { $0 == " " })
+            account = String(label[label.utf8.index(after: colon)...].drop { $0 == " " })
         }
         if let given = parameters["issuer"] { issuer = given }
 
@@ -113,6 +124,11 @@ public struct KeyURI: Sendable, Hashable, CustomStringConvertible {
         let digits = try Self.integer(parameters, "digits") ?? 6
         let period = try Self.integer(parameters, "period") ?? 30
         try self.init(secret: secret, account: account, issuer: issuer, algorithm: algorithm, digits: digits, period: period)
+    }
+
+    /// `text` split at every (or the first `maxSplits`) ASCII `separator`, empty parts kept.
+    private static func split(_ text: Substring, at separator: Unicode.Scalar, maxSplits: Int = .max) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: separator), maxSplits: maxSplits, omittingEmptySubsequences: false).map(Substring.init)
     }
 
     private static func decode(_ text: Substring, query: Bool = false) throws -> String {

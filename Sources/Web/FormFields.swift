@@ -12,10 +12,14 @@ public struct FormFields: Sendable, Equatable {
     /// Decodes `a=1&b=two+words`: `+` is a space, `%XX` a byte, the result UTF-8.
     /// Invalid encoding is a 400; a repeated name keeps its first value, so a
     /// second copy smuggled in later cannot override what the form sent.
+    ///
+    /// Splits the bytes, as every other reader of the body does: split into
+    /// Characters, an `&` or `=` followed by a combining mark would be one
+    /// grapheme and no separator.
     public init(decoding text: String) throws(HTTPError) {
         values = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        for pair in text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false).map(Substring.init)
             do {
                 let name = try PercentEncoding.decode(parts[0], plusAsSpace: true)
                 let value = parts.count > 1 ? try PercentEncoding.decode(parts[1], plusAsSpace: true) : ""

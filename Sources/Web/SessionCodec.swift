@@ -51,11 +51,18 @@ public struct SessionCodec: Sendable {
               let payload = Base64URL.decode(parts[1]),
               let session = Self.parse(payload)
         else { return nil }
-        guard session.issuedAt <= now + 60, session.lastSeen <= now + 60,  // allow clock skew between hosts
-              now - session.issuedAt < lifetimes.absoluteLimit(for: session.stage),
-              now - session.lastSeen < lifetimes.idle
+        guard let age = Self.seconds(from: session.issuedAt, to: now), let idle = Self.seconds(from: session.lastSeen, to: now),
+              age >= -60, idle >= -60,  // allow clock skew between hosts
+              age < lifetimes.absoluteLimit(for: session.stage), idle < lifetimes.idle
         else { return nil }
         return session
+    }
+
+    /// `now - time`, or nil when that does not fit in `Int64`: a time that far
+    /// out is no time a session could have, and must not trap the process.
+    private static func seconds(from time: Int64, to now: Int64) -> Int64? {
+        let (difference, overflow) = now.subtractingReportingOverflow(time)
+        return overflow ? nil : difference
     }
 
     /// Whether a response should re-issue the cookie to record activity.
@@ -98,6 +105,7 @@ public struct SessionCodec: Sendable {
     }
 
     /// A decimal integer, optionally negative, that fits `Int64`; nil otherwise.
+    /// A negative one is summed downwards, so `Int64.min` reads too.
     private static func integer(_ bytes: ArraySlice<UInt8>) -> Int64? {
         var digits = bytes[...]
         let negative = digits.first == UInt8(ascii: "-")
@@ -106,12 +114,13 @@ public struct SessionCodec: Sendable {
         var value: Int64 = 0
         for byte in digits {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(byte - UInt8(ascii: "0"))
             let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = shifted.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            let (sum, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             guard !overflow1, !overflow2 else { return nil }
             value = sum
         }
-        return negative ? -value : value
+        return value
     }
 }
 

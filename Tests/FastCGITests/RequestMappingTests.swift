@@ -85,6 +85,44 @@ struct RequestMappingTests {
         #expect(request.url("/login") == "/2fa/login")
     }
 
+    @Test(arguments: [
+        ("HTTP_COOKIE=a=1; b=2", ("HTTP_COOKIE", "a=1; b=2")), ("QUERY_STRING=", ("QUERY_STRING", "")),
+        ("=x", ("", "x")), ("REQUEST_URI", nil),
+    ] as [(String, (String, String)?)])
+    func splitsAnEntryAtItsFirstEqualsSign(_ entry: String, _ expected: (String, String)?) {
+        let parameter = RequestMapping.parameter(fromEntry: Array(entry.utf8))
+        #expect(parameter?.name == expected?.0)
+        #expect(parameter?.value == expected?.1)
+    }
+
+    /// Found by fuzzing (fuzz/Corpus/fastcgi/combining-mark-after-question-mark):
+    /// the query began after the Character holding the `?`, so a combining mark
+    /// following it was dropped, turning `?\u{301}rd=` into `?rd=`.
+    @Test func aCombiningMarkAfterTheQuestionMarkStaysInTheQuery() {
+        let request = RequestMapping(basePath: "").request(parameters: [("REQUEST_URI", "/home?\u{301}rd=x")], body: [])
+        #expect(request.path == "/home")
+        #expect(request.query == "\u{301}rd=x")
+    }
+
+    /// Found by fuzzing (fuzz/Corpus/fastcgi/script-name-no-local-path): any
+    /// `SCRIPT_NAME` became the mount point, which starts every redirect and
+    /// form action, so `//evil.example` sent them to another host.
+    @Test(arguments: ["//evil.example", "/\\evil.example", "evil", "/a b"])
+    func aScriptNameThatIsNoLocalPathMountsNothing(_ scriptName: String) {
+        let parameters: [(name: String, value: String)] = [("SCRIPT_NAME", scriptName), ("PATH_INFO", "/home")]
+        let request = RequestMapping(basePath: "").request(parameters: parameters, body: [])
+        #expect(request.basePath == "")
+        #expect(request.url("/home") == "/home")
+        #expect(request.path != "/home")
+    }
+
+    /// Found by fuzzing (fuzz/Corpus/fastcgi/path-without-slash): a path not
+    /// starting with `/` was handed on as the request's path.
+    @Test(arguments: [("PATH_INFO", "("), ("DOCUMENT_URI", "home"), ("REQUEST_URI", "home?x=1")])
+    func aPathWithoutALeadingSlashMatchesNoRoute(_ name: String, _ value: String) {
+        #expect(RequestMapping(basePath: "").request(parameters: [(name, value)], body: []).path == "")
+    }
+
     @Test func withOnlyARequestURIItsPathIsUsed() {
         let request = RequestMapping(basePath: "").request(parameters: [("REQUEST_URI", "/home?x=1")], body: [])
         #expect(request.path == "/home")

@@ -58,6 +58,25 @@ struct KeyURITests {
         #expect(throws: KeyURI.Error.self) { try KeyURI(secret: Self.secret, account: account, issuer: issuer) }
     }
 
+    /// Found by fuzzing (fuzz/Corpus/keyuri/space-before-account): readers take
+    /// spaces after the issuer's colon for padding, so " bob" came back as "bob".
+    @Test func refusesAnAccountStartingWithASpaceAfterAnIssuer() throws {
+        #expect(throws: KeyURI.Error.spaceBeforeAccount(" bob")) { try KeyURI(secret: Self.secret, account: " bob", issuer: "Example") }
+        let alone = try KeyURI(secret: Self.secret, account: " bob")
+        #expect(try KeyURI(parsing: alone.description) == alone)
+    }
+
+    /// Found by fuzzing (fuzz/Corpus/keyuri/combining-mark-after-colon): split
+    /// into Characters, a colon or `&` followed by a combining mark was no
+    /// separator, so the issuer stayed in the account, and such a colon passed
+    /// the check that keeps labels unambiguous.
+    @Test func aSeparatorFollowedByACombiningMarkStillSeparates() throws {
+        let parsed = try KeyURI(parsing: "otpauth://totp/Example:%CC%81bob?issuer=Ex&\u{301}x=1&secret=JBSWY3DPEHPK3PXP")
+        #expect(parsed.issuer == "Ex")
+        #expect(parsed.account == "\u{301}bob")
+        #expect(throws: KeyURI.Error.colonInLabel("a:\u{301}b")) { try KeyURI(secret: Self.secret, account: "a:\u{301}b") }
+    }
+
     @Test func omitsBase32Padding() throws {
         let uri = try KeyURI(secret: [1, 2, 3], account: "x")
         #expect(uri.description == "otpauth://totp/x?secret=AEBAG")

@@ -30,6 +30,17 @@ struct FormFieldsTests {
         #expect(form.nonEmpty("missing") == nil)
     }
 
+    /// Found by fuzzing (fuzz/Corpus/form/combining-mark-after-separator): split
+    /// into Characters, an `&` or `=` followed by a combining mark was one
+    /// grapheme and no separator, so `b` hid inside `a`'s value.
+    @Test(arguments: ["\u{301}", "\u{670}"])
+    func aSeparatorFollowedByACombiningMarkStillSeparates(_ mark: String) throws {
+        let form = try FormFields(decoding: "a=1&\(mark)b=2&c=\(mark)3")
+        #expect(form["a"] == "1")
+        #expect(form["\(mark)b"] == "2")
+        #expect(form["c"] == "\(mark)3")
+    }
+
     @Test func requestFormNeedsTheFormContentType() throws {
         let body = Array("a=1".utf8)
         let form = Request(method: .post, headers: ["Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"], body: body)

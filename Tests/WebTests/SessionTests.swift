@@ -89,6 +89,26 @@ struct SessionTests {
         #expect(codec.decode(try codec.encode(session), now: Self.now) == nil)
     }
 
+    /// Found by fuzzing (fuzz/Corpus/session/generation-int64-min): the number
+    /// reader negated a positive sum, so `Int64.min` did not read back.
+    @Test(arguments: [Int64.min, Int64.min + 1, -1, Int64.max])
+    func numbersRoundTripToTheExtremes(_ number: Int64) throws {
+        var session = Self.full
+        session.generation = number
+        session.userID = number
+        #expect(codec.decode(try codec.encode(session), now: Self.now) == session)
+    }
+
+    /// Found by fuzzing (fuzz/Corpus/session/times-too-far-to-subtract): a
+    /// signed cookie with a time too far from now to subtract trapped on
+    /// overflow, killing the process.
+    @Test(arguments: [(Int64.min + 1, now), (now, Int64.min + 1), (Int64.max, Int64.max), (Int64.min, Int64.min)])
+    func timesTooFarOutReadAsNoSession(_ issuedAt: Int64, _ lastSeen: Int64) throws {
+        let session = Session(id: "i", stage: .full, userID: 1, issuedAt: issuedAt, lastSeen: lastSeen, csrfToken: "c")
+        #expect(codec.decode(try codec.encode(session), now: Self.now) == nil)
+        #expect(codec.decode(try codec.encode(session), now: -Self.now) == nil)
+    }
+
     @Test func renewsOnlyAfterTheInterval() {
         var session = Self.full
         session.lastSeen = Self.now - 59
