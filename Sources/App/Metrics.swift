@@ -45,8 +45,7 @@ public struct Metrics: Sendable {
 
     /// Counts a request to `path` that took `duration` to answer.
     public func observe(_ path: String, took duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        counters.record(Double(seconds) + Double(attoseconds) * 1e-18, in: names.requestDuration(of: path))
+        counters.record(Self.seconds(duration), in: names.requestDuration(of: path))
     }
 
     /// The login queue's figures, kept by the hashing pool.
@@ -55,9 +54,13 @@ public struct Metrics: Sendable {
             queued: { [counters, names] in counters.add(to: names.loginQueueLength) },
             started: { [counters, names] waited in
                 counters.subtract(from: names.loginQueueLength)
-                let (seconds, attoseconds) = waited.components
-                counters.record(Double(seconds) + Double(attoseconds) * 1e-18, in: names.loginQueueWait)
+                counters.record(Self.seconds(waited), in: names.loginQueueWait)
             })
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 
     /// The `/metrics` page at `now` (Unix seconds): every shared figure, those
