@@ -224,12 +224,14 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
 
     // MARK: Maintenance
 
-    /// A server down or a connection refused fails at once; a server gone from
-    /// the network holds the first ping up to `connect_timeout` (5 s), and the
-    /// process's other connections then give up at once (``ConnectAttempts``),
-    /// so `limit` is not enforced here.
+    /// A server down or refusing fails at once; one gone from the network
+    /// fails after `limit` on an open connection, which is then given up.
+    /// Opening one to such a server waits out `connect_timeout` (5 s), one
+    /// thread of the process at a time (``ConnectAttempts``), so there is no
+    /// second try on a new connection here, as other reads get: the next use
+    /// after a failure connects again.
     public func ping(within limit: Duration) throws {
-        _ = try link.read { try $0.rows("SELECT 1") }
+        try link.write { try $0.ping(within: limit) }
     }
 
     public func inTransaction<T>(_ body: () throws -> T) throws -> T {

@@ -4,8 +4,11 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
+import threading
 import time
+import urllib.parse
 from contextlib import contextmanager
 
 import pytest
@@ -220,3 +223,62 @@ def test_the_alert_rules_use_the_metrics_totpgate_serves(stack):
     served |= {name + suffix for name in served for suffix in ("_total", "_bucket", "_count", "_sum")}
     used = set(re.findall(r"\btotpgate_[a-z_]+", (PROMETHEUS / "totpgate-alerts.yml").read_text()))
     assert used and used <= served, used - served
+
+
+class FreezingProxy:
+    """TCP on a loopback port to the sandbox server's unix socket, relaying
+    both ways until frozen: then the bytes stop, but no connection closes,
+    as when the database server is cut off the network."""
+
+    def __init__(self, unix_socket):
+        self.unix_socket = unix_socket
+        self.relaying = threading.Event()
+        self.relaying.set()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.closed = False
+        self.connections = []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.socket(socket.AF_UNIX)
+            server.connect(self.unix_socket)
+            self.connections += [client, server]
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self.relay, args=(source, target), daemon=True).start()
+
+    def relay(self, source, target):
+        try:
+            while chunk := source.recv(65536):
+                self.relaying.wait()
+                target.sendall(chunk)
+        except OSError:
+            pass
+
+    def close(self):
+        self.closed = True
+        self.relaying.set()
+        for connection in [self.listener, *self.connections]:
+            connection.close()
+
+
+def test_healthz_answers_503_within_its_limit_when_postgresql_is_cut_off_the_network(make_stack, database):  # noqa: F811
+    parts = urllib.parse.urlsplit(database)
+    socket_directory = urllib.parse.parse_qs(parts.query)["host"][0]
+    proxy = FreezingProxy(f"{socket_directory}/.s.PGSQL.5432")
+    try:
+        over_tcp = urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.netloc}127.0.0.1:{proxy.port}", query=""))
+        stack = make_stack(serve_args=["--store", over_tcp, "--workers", "1"])
+        assert health(stack).status_code == 200
+        proxy.relaying.clear()
+        # Without its limit the probe would wait for TCP to give up (minutes): the client's 10 s would run out first.
+        assert health(stack).status_code == 503
+        proxy.relaying.set()
+        wait_for(lambda: health(stack).status_code == 200, "/healthz to answer 200 over a new connection")
+    finally:
+        proxy.close()
