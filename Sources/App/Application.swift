@@ -93,15 +93,20 @@ public final class Application: Sendable {
         public func respond(to request: Request) -> Response {
             let start = ContinuousClock.now
             var context = makeContext(for: request)
-            defer { application.metrics.observe(request.path, took: start.duration(to: .now)) }
+            defer { application.metrics.observe(Self.route(of: request), took: start.duration(to: .now)) }
             return application.router.respond(to: request, context: &context)
         }
 
         public func respond(to error: HTTPError, for request: Request) -> Response {
             let start = ContinuousClock.now
             var context = makeContext(for: request)
-            defer { application.metrics.observe(request.path, took: start.duration(to: .now)) }
+            defer { application.metrics.observe(Self.route(of: request), took: start.duration(to: .now)) }
             return application.router.respond(to: error, for: request, context: &context)
+        }
+
+        /// The `route` label `request` is timed under.
+        private static func route(of request: Request) -> String {
+            request.role == .authorizer ? Handlers.authorizerRoute : request.path
         }
 
         /// The context of `request`: its time, and the accounts auditing with its client.

@@ -12,12 +12,17 @@ struct Handlers: Sendable {
     let settings: Settings
     let metrics: Metrics
 
-    /// Every path ``register(on:)`` routes: each gets its own request-duration
-    /// histogram (``SharedMetrics``), so a new route is added here too.
+    /// Every path ``register(on:)`` routes, and the label of the FastCGI
+    /// authorizer's requests: each gets its own request-duration histogram
+    /// (``SharedMetrics``), so a new route is added here too.
     static let routes = [
         "/", "/login", "/login/code", "/enroll", "/qr", "/home", "/logout", "/logout/everywhere", "/recovery-codes",
-        "/auth", "/healthz", "/metrics",
+        "/auth", "/healthz", "/metrics", authorizerRoute,
     ]
+
+    /// The `route` label of requests in the FastCGI authorizer role, whose
+    /// paths are the protected sites'.
+    static let authorizerRoute = "authorizer"
 
     func register(on router: inout Router<RequestContext>) {
         router.get("/", loginPage)
@@ -32,7 +37,8 @@ struct Handlers: Sendable {
         router.post("/logout", logout)
         router.post("/logout/everywhere", logoutEverywhere)
         router.post("/recovery-codes", regenerateRecoveryCodes)
-        router.any("/auth", counted(auth))
+        router.any("/auth", auth)
+        router.authorize(authorize)
         router.get("/healthz", health)
         router.get("/metrics", metricsPage)
     }

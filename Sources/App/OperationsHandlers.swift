@@ -30,20 +30,4 @@ extension Handlers {
     private func storeAnswers(_ context: RequestContext) -> Bool {
         (try? context.accounts.ping(within: Self.healthLimit)) != nil
     }
-
-    /// `handler` (`/auth`'s), its decisions counted by what it answers: 200
-    /// allows, 403 denies, 401 asks a logged-in user for a fresh code (step-up)
-    /// or anyone else to log in. A 503 (store out of reach) decided nothing.
-    func counted(_ handler: @escaping Router<RequestContext>.Handler) -> Router<RequestContext>.Handler {
-        { [metrics] request, context in
-            let response = try handler(request, &context)
-            switch response.status.code {
-            case 200: metrics.count(.allow)
-            case 403: metrics.count(.deny)
-            case 401: metrics.count(context.session(at: .full) == nil ? .anonymous : .stepUp)
-            default: break
-            }
-            return response
-        }
-    }
 }
