@@ -10,6 +10,8 @@ enum AccessDecision: Equatable {
     /// The visitor must log in first, then come back to `returnTo` (nil when
     /// the protected address could not be an `rd`).
     case logIn(returnTo: String?)
+    /// The user must enter a code again (a rule's `fresh=`), then come back.
+    case stepUp(returnTo: String?)
     /// Refused: the user may not reach this address.
     case deny
 
@@ -18,6 +20,7 @@ enum AccessDecision: Equatable {
         switch self {
         case .allow: .allow
         case .logIn: .anonymous
+        case .stepUp: .stepUp
         case .deny: .deny
         }
     }
@@ -29,16 +32,27 @@ extension Handlers {
     /// its standing (logout, revocation, the store outage rule) are in
     /// `context` already (``SessionMiddleware``). Each decision counts for `/metrics`.
     func decide(_ request: Request, _ context: RequestContext) -> AccessDecision {
-        let decision: AccessDecision
-        if let session = context.session(at: .full) {
-            // The access rules, when there are any, decide here: on the user, their
-            // groups and the protected host and URI.
-            decision = .allow(session, groups: context.groups)
-        } else {
-            decision = .logIn(returnTo: guardedAddress(of: request))
-        }
+        let decision = judge(request, context)
         metrics.count(decision.result)
         return decision
+    }
+
+    private func judge(_ request: Request, _ context: RequestContext) -> AccessDecision {
+        guard let session = context.session(at: .full) else {
+            return .logIn(returnTo: guardedAddress(of: request))
+        }
+        switch decide(for: session, host: request.headers["host"] ?? "", uri: request.originalURI, context).decision {
+        case .allow: return .allow(session, groups: context.groups)
+        case .stepUp: return .stepUp(returnTo: guardedAddress(of: request))
+        case .deny: return .deny
+        }
+    }
+
+    /// What the access rules say about `session`'s user asking for `uri` on
+    /// `host` (also what `/verify` asks about its `rd`).
+    func decide(for session: Session, host: String, uri: String, _ context: RequestContext) -> AccessPolicy.Verdict {
+        policy.decide(host: host, uri: uri, user: session.username, groups: context.groups,
+                      codeEnteredAt: session.codeEnteredAt, now: context.now)
     }
 
     /// The URL of the guarded request (`REQUEST_URI`, which an nginx

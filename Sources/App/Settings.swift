@@ -52,6 +52,10 @@ public struct Settings: Sendable {
     public var waitingPasswordHashes = 4
     /// Client addresses (`REMOTE_ADDR`) that may read `/metrics`; others get 404.
     public var metricsAllow: Set<String> = ["127.0.0.1", "::1"]
+    /// The `access` lines, in file order (``AccessRule``).
+    public var accessRules: [AccessRule] = []
+    /// Who may pass where no access rule covers a request.
+    public var defaultAccess = AccessRule.Who.any
     /// Pixels per module of the enrolment QR code.
     public var qrScale = 6
 
@@ -62,6 +66,11 @@ public struct Settings: Sendable {
     /// directory (`opened`, when the caller has it already).
     public func accountServiceFactory(dataDirectory opened: DataDirectory? = nil) throws -> AccountServiceFactory {
         try AccountServiceFactory(location: store, dataDirectory: opened ?? DataDirectory(path: dataDirectory))
+    }
+
+    /// The access rules, compiled: what `/auth` and `access check` decide with.
+    public var accessPolicy: AccessPolicy {
+        AccessPolicy(rules: accessRules, defaultAccess: defaultAccess)
     }
 
     /// The accounts' settings, with the issuer apps show named after the service.
