@@ -42,9 +42,16 @@ extension Handlers {
         var (form, session) = try verifiedForm(request, context)
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
         let name = form["username"] ?? ""
-        let outcome = try context.accounts.login(
-            name: name, password: form["password"] ?? "", code: form.nonEmpty("code"),
-            client: context.client, device: devices.credential(in: request), now: context.now)
+        let outcome: LoginOutcome
+        do {
+            outcome = try context.accounts.login(
+                name: name, password: form["password"] ?? "", code: form.nonEmpty("code"),
+                client: context.client, device: devices.credential(in: request), now: context.now)
+        } catch let busy as HashingPool.Busy {
+            // Every other outcome is counted from its audit event; a refusal for want of a thread has none.
+            metrics.count(.busy)
+            throw busy
+        }
         // The login page fills the name in again after a refusal; only a name that could be one, so the cookie stays small.
         if session.stage == .anonymous { session.username = (try? UserName.validate(name)) != nil ? name : "" }
         return try answer(outcome, session: session, codeEntered: form.nonEmpty("code") != nil, remember: form["remember"] == "1",
