@@ -67,10 +67,13 @@ struct Handlers: Sendable {
         return .redirect(to: location)
     }
 
-    /// `303` back to `location` to try again, the next page saying why `refusal` happened.
-    func redirect(to location: String, with session: Session, telling refusal: Refusal, _ context: inout RequestContext) -> Response {
+    /// `303` back to `location` to try again, the next page saying why
+    /// `refusal` happened (at the `codeStep`, past the password, in its words).
+    func redirect(
+        to location: String, with session: Session, telling refusal: Refusal, codeStep: Bool = false, _ context: inout RequestContext
+    ) -> Response {
         var again = session
-        again.flash = Self.message(for: refusal)
+        again.flash = Self.message(for: refusal, codeStep: codeStep)
         return redirect(to: location, with: again, &context)
     }
 
@@ -82,11 +85,18 @@ struct Handlers: Sendable {
         return redirect(to: request.url("/"), with: fresh, &context)
     }
 
-    /// `303` to the start without a session: what logging out ends with;
-    /// the login there leads on to `returnTo` when there is one.
-    func signedOut(_ request: Request, returningTo returnTo: String? = nil, _ context: inout RequestContext) -> Response {
-        context.sessionUpdate = .end
-        return .redirect(to: request.url("/") + (returnTo.map { "?rd=" + PercentEncoding.encode($0) } ?? ""))
+    /// What the sign-in page says after a logout.
+    static let signedOutNotice = "You have signed out."
+    /// Flash messages that tell, rather than warn: shown as a notice, not an alert.
+    static let flashNotices: Set<String> = [signedOutNotice]
+
+    /// `303` to the start with a fresh anonymous session that only says the
+    /// user has signed out: what logging out ends with; the login there leads
+    /// on to `returnTo` when there is one.
+    func signedOut(_ request: Request, returningTo returnTo: String? = nil, _ context: inout RequestContext) throws -> Response {
+        var fresh = try Session.anonymous(now: context.now)
+        fresh.flash = Self.signedOutNotice
+        return redirect(to: request.url("/") + (returnTo.map { "?rd=" + PercentEncoding.encode($0) } ?? ""), with: fresh, &context)
     }
 
     /// `page` for `session`, with its CSRF token and its flash message, which
@@ -94,7 +104,13 @@ struct Handlers: Sendable {
     /// its message shown).
     func show(_ page: Page, to session: Session, _ request: Request, _ context: inout RequestContext) throws -> Response {
         var page = page
-        page.values["flash"] = session.flash ?? false
+        // A flash that tells rather than warns shows as the page's notice (home has notices of its own).
+        if let flash = session.flash, Self.flashNotices.contains(flash) {
+            page.values["flash"] = false
+            page.values["notice"] = flash
+        } else {
+            page.values["flash"] = session.flash ?? false
+        }
         page.values["csrf"] = session.csrfToken
         var shown = session
         shown.flash = nil

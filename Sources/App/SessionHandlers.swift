@@ -20,6 +20,6 @@ extension Handlers {
             try context.accounts.logout(user, sessionID: session.id, expiresAt: expiresAt, now: context.now)
             revocations.recordLogout(session.id)
         }
-        return signedOut(request, returningTo: returnTo, &context)
+        return try signedOut(request, returningTo: returnTo, &context)
     }
 }

@@ -63,9 +63,13 @@ public struct Settings: Sendable {
 
     /// The one way `serve` and every `user` and `store` command open the
     /// accounts: the store these settings name, with the keys of their data
-    /// directory (`opened`, when the caller has it already).
-    public func accountServiceFactory(dataDirectory opened: DataDirectory? = nil) throws -> AccountServiceFactory {
-        try AccountServiceFactory(location: store, dataDirectory: opened ?? DataDirectory(path: dataDirectory))
+    /// directory (`opened`, when the caller has it already), created on first
+    /// use unless `creating` is false.
+    public func accountServiceFactory(dataDirectory opened: DataDirectory? = nil, creating: Bool = true) throws
+        -> AccountServiceFactory
+    {
+        try AccountServiceFactory(location: store, dataDirectory: opened ?? DataDirectory(path: dataDirectory, creating: creating),
+                                  creating: creating)
     }
 
     /// The access rules, compiled: what `/auth` and `access check` decide with.

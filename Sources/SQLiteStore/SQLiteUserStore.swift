@@ -16,13 +16,18 @@ public final class SQLiteUserStore: UserStore {
 
     let connection: Connection
 
-    /// Opens (creating if needed, mode 0600) the store at `path`, migrating its
-    /// schema (`keys` re-key wave-1 throttle state); a writer waits up to
-    /// `busyTimeoutMilliseconds` for another before failing.
-    public init(path: String, keys: AccountKeys, busyTimeoutMilliseconds: Int32 = 5000) throws {
-        // SQLite would create the file with the umask's mode, and its -wal and -shm files copy that mode.
+    /// Opens (creating if needed, mode 0600, unless `creating` is false) the
+    /// store at `path`, migrating its schema (`keys` re-key wave-1 throttle
+    /// state); a writer waits up to `busyTimeoutMilliseconds` for another before failing.
+    public init(path: String, keys: AccountKeys, creating: Bool = true, busyTimeoutMilliseconds: Int32 = 5000) throws {
         let (directory, name) = Self.split(path)
-        try DataDirectory(path: directory).createPrivateFileIfAbsent(named: name)
+        let parent = try DataDirectory(path: directory, creating: creating)
+        if creating {
+            // SQLite would create the file with the umask's mode, and its -wal and -shm files copy that mode.
+            try parent.createPrivateFileIfAbsent(named: name)
+        } else if try !parent.contains(name) {
+            throw StoreError.missing("SQLite \(path)")
+        }
         connection = try Connection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try migrate(keys: keys)
     }

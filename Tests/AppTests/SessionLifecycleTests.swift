@@ -91,8 +91,12 @@ struct SessionLifecycleTests {
         #expect(browser.get("/auth").status == .ok)  // cached as current
         let response = browser.get("/logout")
         #expect(response.location == "/")
-        #expect(response.headers["Set-Cookie"]?.contains("Max-Age=0") == true)
-        #expect(browser.cookie == nil)
+        // The cookie now holds a fresh anonymous session, there only to say "you have signed out".
+        let after = try #require(try browser.session)
+        #expect(after.stage == .anonymous && after.userID == nil && after.username.isEmpty)
+        #expect(after.flash == Handlers.signedOutNotice)
+        #expect(browser.get("/").text.contains("<p class=\"notice\" role=\"status\">You have signed out.</p>"))
+        #expect(browser.get("/auth").status == .unauthorized)
         #expect(app.get("/auth", cookie: "totpgate=" + copy).status == .unauthorized)
         #expect(app.get("/home", cookie: "totpgate=" + copy).location == "/")
     }
