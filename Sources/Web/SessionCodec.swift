@@ -26,7 +26,7 @@ public struct SessionCodec: Sendable {
             session.enrolment ?? "",
         ]
         let signed = keys.current.id + "." + Base64URL.encode(Array(fields.joined(separator: "|").utf8))
-        let mac = try HMAC.authenticationCode(algorithm: .sha256, key: keys.current.secret, message: Array(signed.utf8))
+        let mac = try keys.current.mac.authenticationCode(for: signed.utf8)
         let value = signed + "." + Base64URL.encode(mac)
         guard value.utf8.count <= Self.maximumValueSize else { throw SessionCodecError.tooLarge(value.utf8.count) }
         return value
@@ -45,8 +45,7 @@ public struct SessionCodec: Sendable {
         guard parts.count == 3, value.utf8.count <= Self.maximumValueSize,
               let key = keys.key(id: parts[0]),
               let mac = Base64URL.decode(parts[2]),
-              let expected = try? HMAC.authenticationCode(
-                  algorithm: .sha256, key: key.secret, message: Array(value.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))),
+              let expected = try? key.mac.authenticationCode(for: value.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count)),
               ConstantTime.equal(mac, expected),
               let payload = Base64URL.decode(parts[1]),
               let session = Self.parse(payload)
