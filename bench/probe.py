@@ -4,6 +4,7 @@ stays the comparison with the floor and Flask.
 
   bench/.venv/bin/python bench/probe.py rss        # peak RSS per process under GET load, and where a worker's pages are
   bench/.venv/bin/python bench/probe.py callgrind  # instructions per request of each GET route
+  bench/.venv/bin/python bench/probe.py keepalive  # totpgate and the C floor with and without fastcgi_keep_conn
 
 Both use the release binary (`make release`) and the routes, sessions and
 checks of bench/web.py. Every process started is stopped on the way out.
@@ -188,27 +189,106 @@ def callgrind(arguments, work, processes, log):
         print(f"{route.title:<26} {counted / arguments.requests / 1000:8.1f}k", flush=True)
 
 
+KEEPALIVE_CONFIG = """
+daemon off;
+worker_processes 2;
+user root;
+pid @RUN@/nginx.pid;
+error_log @RUN@/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path @RUN@/client_body;
+    fastcgi_temp_path @RUN@/fastcgi;
+    proxy_temp_path @RUN@/proxy;
+    uwsgi_temp_path @RUN@/uwsgi;
+    scgi_temp_path @RUN@/scgi;
+@SERVERS@
+}
+"""
+
+
+def keepalive(arguments, work, processes, log):
+    """totpgate and the C floor, each through nginx without and with `fastcgi_keep_conn on` (an
+    upstream keeping up to --keepalive idle connections per nginx worker), the four interleaved
+    per repeat: req/s, p99 and the slowest response at each load of --loads connections. totpgate
+    serves both from one instance (a kept connection waits in its waiting room, without a thread);
+    each floor setting has a floor of its own."""
+    backend = start(work, processes, log, arguments.workers, arguments.threads)
+    cookies = sessions(backend)
+    subprocess.run([str(BENCH / "floor" / "build")], check=True)
+    # Two floors: idle kept connections hold a libfcgi thread each, and would starve the other's runs.
+    sockets = {("totpgate", False): backend.socket, ("totpgate", True): backend.socket}
+    for kept in (False, True):
+        sockets["floor", kept] = work / f"floor-{kept}.sock"
+        web.start_floor(Backend("floor", "C floor", 0, sockets["floor", kept], False), work, processes,
+                        arguments.threads, arguments.workers, log)
+    servers, ports = [], {}
+    for (name, kept), sock in sockets.items():
+        port = web.free_port()
+        ports[name, kept] = port
+        upstream = f"{name}_{'kept' if kept else 'new'}"
+        servers.append(f"    upstream {upstream} {{ server unix:{sock};"
+                       + (f" keepalive {arguments.keepalive}; }}" if kept else " }"))
+        servers.append(f"    server {{ listen 127.0.0.1:{port}; location / {{ include /etc/nginx/fastcgi_params; "
+                       f"fastcgi_pass {upstream};" + (" fastcgi_keep_conn on;" if kept else "") + " } }")
+    run = work / "nginx-keepalive"
+    run.mkdir()
+    (run / "nginx.conf").write_text(KEEPALIVE_CONFIG.replace("@SERVERS@", "\n".join(servers)).replace("@RUN@", str(run)))
+    nginx = processes.start("nginx (keep-alive)", ["nginx", "-p", str(run), "-c", str(run / "nginx.conf"), "-e",
+                                                   str(run / "nginx-error.log")], log)
+    web.wait_for(lambda: all(answers(Backend("", "", port, work, False)) for port in ports.values()),
+                 "nginx and both backends to answer", nginx)
+    routes = [route for route in GET_ROUTES if route.key in ("auth", "login_page")]
+    print(f"wrk -t2 -d{arguments.duration}s, {arguments.workers} processes of {arguments.threads} threads each, "
+          f"keepalive {arguments.keepalive} per nginx worker; median of {arguments.repeats} interleaved runs")
+    print(f"{'route':<22} {'conns':>5}  {'backend':<9} {'FastCGI connection':<19} {'req/s':>8} {'p99 ms':>8} "
+          f"{'max ms':>8}  wrong")
+    for route in routes:
+        for connections in arguments.loads:
+            settings = Settings(connections, 2, arguments.duration, 1, arguments.threads, arguments.workers, 0, 0, 0, 0)
+            results = collections.defaultdict(list)
+            order = list(ports)
+            for repeat in range(arguments.repeats):
+                for key in order[repeat % len(order):] + order[:repeat % len(order)]:
+                    cookie = cookies[route.key] if key[0] == "totpgate" else ("totpgate=floor" if route.session else None)
+                    results[key].append(web.wrk(ports[key], route, settings, work,
+                                                f"keepalive-{route.key}-{connections}-{key[0]}-{key[1]}-{repeat}",
+                                                cookie=cookie))
+            for key in ports:
+                runs = sorted(results[key], key=lambda r: r["rps"])
+                middle = runs[len(runs) // 2]
+                bad = sum(r["wrong"] + r["socket_errors"] + r["timeouts"] for r in runs)
+                print(f"{route.title:<22} {connections:>5}  {key[0]:<9} {'kept' if key[1] else 'new per request':<19} "
+                      f"{middle['rps']:>8.0f} {middle['p99_us'] / 1000:>8.2f} {max(r['max_us'] for r in runs) / 1000:>8.1f}"
+                      f"  {bad}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["rss", "callgrind"])
+    parser.add_argument("what", choices=["rss", "callgrind", "keepalive"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--duration", type=int, default=5, help="rss: seconds of wrk per route")
     parser.add_argument("--requests", type=int, default=200, help="callgrind: requests per route")
     parser.add_argument("--route", action="append", help="callgrind: only this route key (login_page, home, auth, …)")
     parser.add_argument("--save", type=Path, help="callgrind: keep each route's profile here (callgrind_annotate reads it)")
+    parser.add_argument("--repeats", type=int, default=3, help="keepalive: interleaved runs of each")
+    parser.add_argument("--loads", type=int, nargs="+", default=[4, 16, 64], help="keepalive: wrk connections")
+    parser.add_argument("--keepalive", type=int, default=16, help="keepalive: idle connections nginx keeps per worker")
     parser.add_argument("--binary", type=Path, default=web.TOTPGATE, help="the totpgate to measure (a saved copy, say)")
     arguments = parser.parse_args()
     web.TOTPGATE = arguments.binary.resolve()
     if not web.TOTPGATE.exists():
         raise SystemExit(f"probe: {web.TOTPGATE} is missing: run `make release` first")
+    web.DEADLINE = 120  # a shared machine under load: user creation (scrypt) and start-up may take a while
     processes = Processes()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="totpgate-probe-") as directory:
         work = Path(directory)
         with open(work / "backends.log", "w") as log:
             try:
-                (rss if arguments.what == "rss" else callgrind)(arguments, work, processes, log)
+                {"rss": rss, "callgrind": callgrind, "keepalive": keepalive}[arguments.what](arguments, work, processes, log)
             except BaseException:
                 print(f"probe: failed; the backends' log:\n{(work / 'backends.log').read_text()[-3000:]}",
                       file=sys.stderr)
