@@ -25,11 +25,22 @@ public struct SessionCodec: Sendable {
             PercentEncoding.encode(session.returnTo ?? "", allowing: Self.plainInReturnAddress),
             session.enrolment ?? "",
         ]
-        let signed = keys.current.id + "." + Base64URL.encode(Array(fields.joined(separator: "|").utf8))
-        let mac = try keys.current.mac.authenticationCode(for: signed.utf8)
-        let value = signed + "." + Base64URL.encode(mac)
-        guard value.utf8.count <= Self.maximumValueSize else { throw SessionCodecError.tooLarge(value.utf8.count) }
-        return value
+        // Built as bytes in one array and signed in place: joining, concatenating and converting Strings cost half the encoding.
+        var payload: [UInt8] = []
+        payload.reserveCapacity(fields.reduce(fields.count) { $0 + $1.utf8.count })
+        for (index, field) in fields.enumerated() {
+            if index > 0 { payload.append(UInt8(ascii: "|")) }
+            payload.append(contentsOf: field.utf8)
+        }
+        var value = Array(keys.current.id.utf8)
+        value.reserveCapacity(value.count + 1 + (payload.count * 4 + 2) / 3 + 1 + 43)  // id.payload.mac, in one allocation
+        value.append(UInt8(ascii: "."))
+        Base64URL.encode(payload, appendingTo: &value)
+        let mac = try keys.current.mac.authenticationCode(for: value)
+        value.append(UInt8(ascii: "."))
+        Base64URL.encode(mac, appendingTo: &value)
+        guard value.count <= Self.maximumValueSize else { throw SessionCodecError.tooLarge(value.count) }
+        return String(decoding: value, as: UTF8.self)
     }
 
     /// The longest cookie value written or read: browsers keep 4,096 bytes per

@@ -6,6 +6,9 @@ struct Base64URLTests {
     @Test(arguments: [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")])
     func matchesRFC4648(_ plain: String, _ encoded: String) {
         #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+        var appended = Array("x.".utf8)
+        Base64URL.encode(Array(plain.utf8), appendingTo: &appended)
+        #expect(appended == Array(("x." + encoded).utf8))
         #expect(Base64URL.decode(encoded) == Array(plain.utf8))
         // The same from bytes: a slice in the middle of a longer array, as a cookie's parts are.
         let bytes = Array(("." + encoded + ".").utf8)

@@ -31,6 +31,16 @@ struct SessionTests {
         #expect(value.hasSuffix("." + Base64URL.encode(mac)))
     }
 
+    /// The value's layout, byte for byte: cookies already in browsers must keep reading after an upgrade.
+    @Test func encodesTheDocumentedLayout() throws {
+        let payload = ["1", "sid", "f", "7", "3", "\(Self.now - 100)", "\(Self.now - 10)", "csrf",
+                       PercentEncoding.encode("alice | ünï%"), PercentEncoding.encode("Welcome | back"),
+                       PercentEncoding.encode("/app?x=1|2", allowing: "/?#[]@!$&'()*+,;=:"), ""].joined(separator: "|")
+        let signed = "k1." + Base64URL.encode(Array(payload.utf8))
+        let mac = try HMAC.authenticationCode(algorithm: .sha256, key: Self.key.secret, message: Array(signed.utf8))
+        #expect(try codec.encode(Self.full) == signed + "." + Base64URL.encode(mac))
+    }
+
     /// Threads sign and read their own sessions at once through the key's shared MAC contexts.
     @Test func concurrentSigningAndReading() async throws {
         let codec = codec
