@@ -58,7 +58,8 @@ install: $(if $(filter $(RELEASE_BIN),$(INSTALL_BIN)),release)
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
 	$(PLACES) deploy/totpgate.service | install -D -m 0644 /dev/stdin $(DESTDIR)$(UNITDIR)/totpgate.service
 	$(PLACES) deploy/totpgate-spawn-fcgi | install -m 0755 /dev/stdin $(DESTDIR)$(DOCDIR)/examples/totpgate-spawn-fcgi
-	for example in nginx/auth-request.conf apache/totpgate.conf apache/totpgate-fcgid.conf; do \
+	for example in nginx/auth-request.conf apache/totpgate.conf apache/totpgate-fcgid.conf apache/totpgate-authorizer.conf \
+	    apache/totpgate-authorizer-vhost.conf lighttpd/totpgate-authorizer.conf; do \
 	  $(PLACES) $$example | install -m 0644 /dev/stdin $(DESTDIR)$(DOCDIR)/examples/$$(dirname $$example)-$$(basename $$example) || exit 1; \
 	done
 	@# An edited config survives a reinstall: the shipped one goes only where there is none.

@@ -24,6 +24,8 @@ TITLES = {
     "login_page": "GET /", "home": "GET /home", "auth": "GET /auth (logged in)",
     "auth_anonymous": "GET /auth (anonymous)", "qr": "GET /qr (enrolment)", "login": "POST /login (logins)",
     "mixed_auth": "GET /auth during logins", "mixed_login": "POST /login beside it",
+    "apache_open": "Apache: the file alone", "authorizer": "Apache: authorizer, logged in",
+    "authorizer_anonymous": "Apache: authorizer, anonymous",
 }
 RSS_TARGET_MIB = 16
 TUTORIAL_WORKER_MIB = 35
@@ -160,6 +162,26 @@ def mixed_summary(summary, lines):
                      f"while {logins['rps']:.1f} logins/s ran beside it")
 
 
+def authorizer_table(summary, skipped, lines):
+    """totpgate as Apache's FastCGI authorizer beside /auth through nginx, from the same run."""
+    rows = [("apache_open", "Apache: the file alone"), ("authorizer", "Apache: authorizer, logged in"),
+            ("authorizer_anonymous", "Apache: authorizer, anonymous"),
+            ("auth", "nginx: GET /auth, logged in"), ("auth_anonymous", "nginx: GET /auth, anonymous")]
+    if not any(summary.get(route, "totpgate") for route, _ in rows[:3]):
+        return
+    lines.append("")
+    lines.append(f"{'totpgate guarding a file':<32}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   (Apache: mod_authnz_fcgi, "
+                 "a new TCP connection to totpgate per request; nginx: /auth as above)")
+    for route, title in rows:
+        stats = summary.get(route, "totpgate")
+        if stats is None:
+            why = skipped.get((route, "totpgate"), "not measured")
+            lines.append(f"{title:<32}  ({why})")
+            continue
+        wrong = f"   {stats['wrong']} WRONG" if stats["wrong"] else ""
+        lines.append(f"{title:<32}{stats['rps']:>9.0f}{stats['p50']:>9.2f}{stats['p99']:>9.2f}{wrong}")
+
+
 def micro_table(out, lines):
     path = out / "micro.txt"
     if not path.exists():
@@ -206,6 +228,7 @@ def main():
         "",
     ]
     http_table(data, summary, skipped, lines)
+    authorizer_table(summary, skipped, lines)
     store_table(summary, lines)
     mixed_summary(summary, lines)
     rss_table(data, lines)

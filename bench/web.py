@@ -10,6 +10,11 @@ within each repeat so that noise on this shared machine falls on all of
 them alike; the table shows medians over the repeats. Every response is
 checked by the wrk scripts in bench/wrk (status and a body or header marker).
 
+Beside them, Apache with totpgate as its FastCGI authorizer (the same
+totpgate process, on a TCP port next to its socket, as
+apache/totpgate-authorizer.conf has it): a small file behind the
+authorizer, and the same file without it, for Apache's own cost.
+
 Run by bench/run, which builds what this needs; see bench/README.md.
 """
 import argparse
@@ -19,10 +24,12 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import http.client
@@ -51,22 +58,25 @@ class Processes:
     def __init__(self):
         self.started = []
 
-    def start(self, name, command, log, **kwargs):
+    def start(self, name, command, log, cleanup=None, **kwargs):
+        """Starts `command`; `cleanup` runs once the process has stopped."""
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **kwargs)
-        self.started.append((name, process))
+        self.started.append((name, process, cleanup))
         return process
 
     def stop_all(self):
-        for _, process in reversed(self.started):
+        for _, process, _ in reversed(self.started):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for name, process in reversed(self.started):
+        for name, process, cleanup in reversed(self.started):
             try:
                 process.wait(timeout=DEADLINE)
             except subprocess.TimeoutExpired:
                 print(f"web: {name} did not stop on SIGTERM; killing it", file=sys.stderr)
                 process.kill()
                 process.wait()
+            if cleanup:
+                cleanup()
 
 
 def wait_for(predicate, what, process=None):
@@ -199,9 +209,10 @@ def make_users(count):
     return users
 
 
-def start_totpgate(backend, work, processes, threads, workers, log):
+def start_totpgate(backend, work, processes, threads, workers, log, authorizer_port=None):
     data = work / f"{backend.name}-data"
     store = ["--store", backend.store] if backend.store else []
+    listen = ["--listen", f"127.0.0.1:{authorizer_port}"] if authorizer_port else []
 
     def add(name, secret):
         command = [str(TOTPGATE), "user", "add", name, "--password-stdin", "--data-dir", str(data), *store]
@@ -216,7 +227,7 @@ def start_totpgate(backend, work, processes, threads, workers, log):
         for job in jobs:
             job.result()
     backend.process = processes.start(backend.name, [
-        str(TOTPGATE), "serve", "--socket", str(backend.socket), "--data-dir", str(data), *store,
+        str(TOTPGATE), "serve", "--socket", str(backend.socket), *listen, "--data-dir", str(data), *store,
         "--cookie-secure", "never", "--workers", str(workers), "--threads", str(threads)], log)
     # The master makes the socket at once; the start-up line comes once every worker is ready.
     wait_for(lambda: f"serving on unix:{backend.socket}" in Path(log.name).read_text(), f"{backend.label}'s workers", backend.process)
@@ -258,6 +269,63 @@ def start_nginx(backends, work, processes, log):
             return False
 
     wait_for(answering, "nginx and every backend to answer GET /", nginx)
+
+
+APACHE_CONFIG = """\
+ServerRoot {run}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {run}/apache2.pid
+DefaultRuntimeDir {run}
+Mutex file:{run} default
+ErrorLog {run}/apache-error.log
+LogLevel warn
+User www-data
+Group www-data
+{modules}
+TypesConfig /etc/mime.types
+# The authorizer as apache/totpgate-authorizer.conf defines it.
+AuthnzFcgiDefineProvider authnz totpgate fcgi://127.0.0.1:{authorizer_port}/
+Alias /protected/ {files}/
+Alias /open/ {files}/
+<Directory {files}/>
+    Require all granted
+</Directory>
+<Location /protected/>
+    AuthType totpgate
+    AuthName "two-factor login"
+    AuthnzFcgiCheckAuthnProvider totpgate Authoritative On RequireBasicAuth Off UserExpr "%{{reqenv:REMOTE_USER}}"
+    Require valid-user
+</Location>
+"""
+APACHE_MODULES = ["mpm_event", "authz_core", "authn_core", "authz_user", "alias", "mime", "authnz_fcgi"]
+PROTECTED_PAGE = "<!doctype html><title>Protected</title><p>a protected page\n"
+
+
+def start_apache(work, processes, authorizer_port, log):
+    """Debian's apache2 on a free port: /protected/page.html behind totpgate's
+    authorizer, /open/page.html the same file without it. Its workers run as
+    www-data, so the file lives in a directory they may read."""
+    run = work / "apache"
+    run.mkdir()
+    files = Path(tempfile.mkdtemp(prefix="totpgate-bench-"))
+    files.chmod(0o711)
+    (files / "page.html").write_text(PROTECTED_PAGE)
+    port = free_port()
+    (run / "apache2.conf").write_text(APACHE_CONFIG.format(
+        run=run, port=port, authorizer_port=authorizer_port, files=files,
+        modules="\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES)))
+    apache = processes.start("apache2", ["/usr/sbin/apache2", "-d", str(run), "-f", str(run / "apache2.conf"), "-DFOREGROUND"],
+                             log, cleanup=lambda: shutil.rmtree(files, ignore_errors=True))
+
+    def answering():
+        try:
+            return fetch(port, "GET", "/open/page.html").status == 200
+        except OSError:
+            return False
+
+    wait_for(answering, "apache2", apache)
+    return port
 
 
 # ---------------------------------------------------------------- peak RSS
@@ -335,6 +403,14 @@ GET_ROUTES = [
     Route("auth_anonymous", "GET /auth (anonymous)", "/auth", None, status=401, store=False),
     Route("qr", "GET /qr (enrolment)", "/qr", "enrol", body="IEND", header="Content-Type: image/png"),
 ]
+# totpgate as Apache's FastCGI authorizer (through the Apache port), and the
+# same file without the authorizer: Apache's own share.
+AUTHORIZER_ROUTES = [
+    Route("apache_open", "Apache, file, no authorizer", "/open/page.html", None, body="a protected page"),
+    Route("authorizer", "Apache authorizer, logged in", "/protected/page.html", "full", body="a protected page"),
+    Route("authorizer_anonymous", "Apache authorizer, anon.", "/protected/page.html", None, status=302,
+          header="Location: /?rd=%2Fprotected%2Fpage.html"),
+]
 LOGIN_ROUTE = Route("login", "POST /login", "/login", None, status=303, header="Location: /home", floor=False)
 # The mixed run: /auth under the usual load while a few connections log in at the same time.
 MIXED_AUTH_ROUTE = Route("mixed_auth", "GET /auth during logins", "/auth", "full", header=f"X-Auth-User: {BENCH_USER}",
@@ -343,13 +419,13 @@ MIXED_LOGIN_ROUTE = Route("mixed_login", "POST /login beside /auth", "/login", N
                           header="Location: /home", floor=False)
 
 
-def probe(backend, route, cookie):
+def probe(port, route, cookie):
     """One request checked as the wrk scripts check; Unavailable when the route does not answer right.
 
     Returns the session cookie as a browser holds it after the request: the
     responder re-issues it when its activity stamp is old (totpgate: after 60 s),
     and a run with the old one would measure that renewal on every request."""
-    answer = fetch(backend.port, "GET", route.path, cookie=cookie)
+    answer = fetch(port, "GET", route.path, cookie=cookie)
     if answer.status != route.status:
         raise Unavailable(f"answers {answer.status}, not {route.status}")
     if route.body and route.body.encode() not in answer.body:
@@ -418,7 +494,7 @@ class Settings:
     login_connections: int
 
 
-def measure(backends, settings, out):
+def measure(backends, settings, out, apache_port):
     """Runs every route on every backend; returns the wrk results, what was skipped and why, and peak RSS."""
     results = []   # {route, backend, repeat, ...wrk result}
     skipped = {}   # (route, backend) -> why
@@ -466,13 +542,26 @@ def measure(backends, settings, out):
                         or (route.key, backend.name) in skipped):
                     continue
                 try:
-                    cookie = probe(backend, route, session(backend, route.session))
+                    cookie = probe(backend.port, route, session(backend, route.session))
                 except Unavailable as error:
                     skip(route, backend, error)
                     continue
                 with sampler.sampling("get"):
                     result = wrk(backend.port, route, settings, out, f"{route.key}-{backend.name}-{repeat}", cookie=cookie)
                 record(route, backend, repeat, result)
+
+    # totpgate behind Apache: its process, its sessions, Apache's port.
+    totpgate = backends[0]
+    for route in AUTHORIZER_ROUTES:
+        for repeat in range(settings.repeats):
+            try:
+                cookie = probe(apache_port, route, session(totpgate, route.session))
+            except Unavailable as error:
+                skip(route, totpgate, error)
+                break
+            with sampler.sampling("get"):
+                result = wrk(apache_port, route, settings, out, f"{route.key}-{repeat}", cookie=cookie)
+            record(route, totpgate, repeat, result)
 
     # Codes for the whole login phase: two runs per repeat and backend, a new step each 30 s, plus slack.
     logging_in = [b for b in backends if b.logs_in]
@@ -494,7 +583,7 @@ def measure(backends, settings, out):
             record(LOGIN_ROUTE, backend, repeat, result)
     for repeat in range(settings.repeats):
         for backend in rotated(logging_in, repeat):
-            cookie = probe(backend, MIXED_AUTH_ROUTE, session(backend, "full"))
+            cookie = probe(backend.port, MIXED_AUTH_ROUTE, session(backend, "full"))
             with sampler.sampling("login"):
                 logins = wrk(backend.port, MIXED_LOGIN_ROUTE, settings, out, f"mixed-login-{backend.name}-{repeat}",
                              logins=files[backend.name], connections=settings.mixed_login_connections, background=True)
@@ -557,13 +646,16 @@ def main():
     try:
         with open(out / "backends.log", "w") as log:
             started = time.monotonic()
-            start_totpgate(backends[0], work, processes, settings.responder_threads, settings.responder_workers, log)
+            authorizer_port = free_port()
+            start_totpgate(backends[0], work, processes, settings.responder_threads, settings.responder_workers, log,
+                           authorizer_port)
             start_floor(backends[1], work, processes, settings.responder_threads, settings.responder_workers, log)
             start_flask(backends[2], work, processes, settings.flask_workers, log)
             start_totpgate(backends[3], work, processes, settings.responder_threads, settings.responder_workers, log)
             start_nginx(backends, work, processes, log)
+            apache_port = start_apache(work, processes, authorizer_port, log)
             print(f"web: backends up in {time.monotonic() - started:.0f} s (users created); measuring", flush=True)
-            results, skipped, rss = measure(backends, settings, out)
+            results, skipped, rss = measure(backends, settings, out, apache_port)
     finally:
         processes.stop_all()
     (out / "results.json").write_text(json.dumps({

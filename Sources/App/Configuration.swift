@@ -6,13 +6,14 @@ import Foundation
 /// way wherever it comes from; options are applied after the file, so they win.
 public struct Configuration: Sendable {
     public var settings = Settings()
-    /// A unix socket to create. With neither this nor ``listen``, the
-    /// listening socket on fd 0 (spawn-fcgi, mod_fcgid).
+    /// A unix socket to create. Without it, the listening socket on fd 0
+    /// (spawn-fcgi, mod_fcgid), if there is one or ``listen`` is not set.
     public var socket: String?
     public var socketMode: UInt32 = 0o660
     /// The group the socket is handed to, so the web server's workers can connect.
     public var socketGroup: String?
-    /// A TCP address to listen on, `HOST:PORT`.
+    /// A TCP address to listen on, `HOST:PORT`: instead of the socket, or as
+    /// well (Apache's mod_authnz_fcgi reaches FastCGI over TCP only).
     public var listen: String?
     /// Worker processes the master supervises.
     public var workers = Configuration.defaultWorkers
@@ -42,16 +43,6 @@ public struct Configuration: Sendable {
         }
     }
 
-    // Checks across keys, all here.
-
-    /// Checks what no single key can: a unix socket and a TCP address at once.
-    public func validate() throws(ConfigurationError) {
-        if socket != nil, listen != nil { throw .conflict("socket and listen are both set; use one of them") }
-    }
-
-    /// The keys naming where to listen: an option for either replaces the file's endpoint of either kind.
-    static let endpointKeys: Set<String> = ["socket", "listen"]
-
     /// Applies command-line options over what is set (the defaults and the
     /// config file): `--key value` or `--key=value` for any key. An option
     /// replaces the file's value; for a repeatable key, the file's whole list.
@@ -70,8 +61,7 @@ public struct Configuration: Sendable {
                 throw .missingValue(option: argument)
             }
         }
-        var replaced = Set(assignments.map(\.key.name))
-        if !replaced.isDisjoint(with: Self.endpointKeys) { replaced.formUnion(Self.endpointKeys) }
+        let replaced = Set(assignments.map(\.key.name))
         for key in Self.keys where replaced.contains(key.name) { key.reset(&self) }
         for (key, value) in assignments {
             do {
@@ -135,7 +125,6 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     case invalidOption(option: String, value: String, reason: String)
     case malformedLine
     case repeatedKey(String, firstLine: Int)
-    case conflict(String)
     case unreadable(path: String, reason: String)
     /// `error` at a line of the file at `path`.
     indirect case inFile(path: String, line: Int, ConfigurationError)
@@ -149,7 +138,6 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case .invalidOption(let option, let value, let reason): "\(option) \(value): \(reason)"
         case .malformedLine: "expected a line \"key = value\""
         case .repeatedKey(let key, let first): "\(key) is already set on line \(first)"
-        case .conflict(let message): message
         case .unreadable(let path, let reason): "cannot read the config file \(path): \(reason)"
         case .inFile(let path, let line, let error): "\(path):\(line): \(error)"
         }

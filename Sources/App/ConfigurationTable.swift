@@ -16,10 +16,13 @@ extension Configuration {
         Key("socket-mode", \.socketMode, .octalMode, default: "`660`", "permissions of the socket, octal"),
         Key("socket-group", \.socketGroup, .text("group"), default: "the responder's own group",
             "group of the socket: the web server's (`www-data` on Debian)"),
-        Key("listen", \.listen, .hostAndPort, default: "none", "TCP address instead of a socket, `HOST:PORT`"),
+        Key("listen", \.listen, .hostAndPort, default: "none",
+            "TCP address, `HOST:PORT`: instead of the socket, or beside it (the socket set, or on fd 0) for Apache's "
+                + "`mod_authnz_fcgi`, which reaches FastCGI over TCP only; keep it on loopback"),
         Key("workers", \.workers, .integer(1...64), default: "the number of cores, at least 2",
             "worker processes, 1 to 64; the master replaces any that dies (see [Processes](#processes-reload-and-stop))"),
-        Key("threads", \.threads, .integer(1...256), default: "4 per core, at least 8", "accept loops in each worker, 1 to 256"),
+        Key("threads", \.threads, .integer(1...256), default: "4 per core, at least 8",
+            "accept loops in each worker, 1 to 256; with a socket and `listen` both, this many on each"),
         Key("request-timeout", \.requestTimeout, ValueType<Int64>.integer(1...3600, "seconds").map { .seconds($0) },
             default: "`5` (seconds)",
             "time a connection from the web server has to deliver its whole request (parameters and body), 1 to 3600; "
@@ -43,6 +46,9 @@ extension Configuration {
         Key("allowed-redirect-host", adding: \.settings.allowedRedirectHosts, .allowedHost,
             default: "none: `rd` is a local path only",
             "a host (`HOST` or `HOST:PORT`) an absolute `rd` may lead to after login; repeat the line for more"),
+        Key("login-url", \.settings.loginURL, .loginURL, default: "the mount point on the protected site's own host",
+            "where the FastCGI authorizer (Apache, lighttpd) sends a visitor to log in, `rd` added: "
+                + "an `https://` URL, e.g. `https://auth.example.com/2fa/`, or a path"),
         Key("throttle-delay", \.settings.accounts.throttle.initialDelay, .integer(0...tenYears, "seconds"),
             default: "`30` (seconds)", "wait after the 5th consecutive failure, doubling with each further one; at most ten years"),
         Key("lock-duration", \.settings.accounts.throttle.lockDuration, .integer(1...tenYears, "seconds"),
@@ -117,6 +123,21 @@ extension Configuration.ValueType where Value == String {
     static let cookiePath = Self("path") { value throws(Configuration.InvalidValue) in
         guard SetCookie.isValidPath(value) else { throw .init(reason: "must start with / and hold no spaces or ;") }
         return value
+    }
+
+    /// An `http(s)://` URL on a host as ``allowedHost`` takes them, or a local
+    /// path; without a fragment, since `rd` is added to its query.
+    static let loginURL = Self("url") { value throws(Configuration.InvalidValue) in
+        let refusal = Configuration.InvalidValue(reason: "must be an https:// URL or a path, e.g. https://auth.example.com/2fa/ or /2fa/")
+        let url = try text("url").parse(value)
+        guard !url.contains("#"), !url.contains(" "), !url.hasPrefix("//") else { throw refusal }
+        if url.hasPrefix("/") { return url }
+        let lower = url.lowercased()
+        let rest = lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil
+        guard let rest, let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first,
+              ReturnAddress.allowedHost(String(host)) != nil, rest.dropFirst(host.count).hasPrefix("/")
+        else { throw refusal }
+        return url
     }
 
     static let allowedHost = Self("host") { value throws(Configuration.InvalidValue) in

@@ -25,6 +25,7 @@ struct Handlers: Sendable {
         router.post("/logout/everywhere", logoutEverywhere)
         router.post("/recovery-codes", regenerateRecoveryCodes)
         router.any("/auth", auth)
+        router.authorize(authorize)
     }
 
     /// The POSTed form and the session whose CSRF token it carries (403 when

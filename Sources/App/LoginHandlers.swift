@@ -7,18 +7,23 @@ extension Handlers {
     /// The one answer to every failed attempt: no hint of which part was wrong.
     static let invalidCredentials = "Invalid username, password or code"
 
-    /// `GET /`: the login form with its CSRF token; a logged-in user goes home.
+    /// `GET /`: the login form with its CSRF token; a logged-in user goes on
+    /// to `rd`, or home.
     func loginPage(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let linked = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
         switch context.session?.stage {
-        case .full: return .redirect(to: request.url("/home"))
+        case .full:
+            // The cookie is renewed on the way: the authorizer sends a session
+            // in use on a protected site here for that (``renewalDetour``).
+            guard let session = context.session else { break }
+            return redirect(to: linked ?? request.url("/home"), with: session, &context)
         case .password: return .redirect(to: request.url("/login/code"))  // "Cancel" there logs out
         case .enrolling: return .redirect(to: request.url("/enroll"))
         case .anonymous, nil: break
         }
         // The return address comes from the link that sent the user here, or
         // from the session when a failed attempt brought them back.
-        let returnTo = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
-            ?? context.session?.returnTo
+        let returnTo = linked ?? context.session?.returnTo
         let session = try context.session ?? Session.anonymous(now: context.now)
         return try show(Page("login", title: "Sign in", ["rd": returnTo ?? ""]), to: session, request, &context)
     }

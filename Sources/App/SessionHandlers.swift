@@ -2,7 +2,7 @@ import Accounts
 import Encoding
 import Web
 
-/// `/logout` and `/auth`: ending a session, and checking one for nginx.
+/// `/logout` and `/auth`: ending a session, and judging one for nginx.
 extension Handlers {
     /// `GET` or `POST /logout` (a POST carries the CSRF token): ends the
     /// session for real (a copy of the cookie stops working), clears the
@@ -19,32 +19,22 @@ extension Handlers {
         return signedOut(request, &context)
     }
 
-    /// `/auth`, for nginx `auth_request`: 200 with `X-Auth-User` for a fully
-    /// logged-in session, 401 otherwise; never a body. Any method gets the same
-    /// answer, since the subrequest keeps the guarded request's method. A 401
-    /// names in `X-Auth-Return-To` where the login should lead back to; a 200
-    /// renews an idle-expiring cookie (``SessionMiddleware``).
+    /// `/auth`, for nginx `auth_request`: ``decide(_:_:)`` as headers, never
+    /// a body. `200` with `X-Auth-User`; `401` for a visitor who must log in,
+    /// naming in `X-Auth-Return-To` where the login should lead back to;
+    /// `403` when refused. Any method gets the same answer, since the
+    /// subrequest keeps the guarded request's method. A 200 renews an
+    /// idle-expiring cookie (``SessionMiddleware``).
     func auth(_ request: Request, _ context: inout RequestContext) throws -> Response {
-        guard let session = context.session(at: .full) else {
+        switch decide(request, context) {
+        case .allow(let session, _):
+            return Response(status: .ok, headers: ["X-Auth-User": session.username])
+        case .logIn(let returnTo):
             var response = Response(status: .unauthorized)
-            if let returnTo = guardedAddress(of: request) {
-                response.headers.add("X-Auth-Return-To", PercentEncoding.encode(returnTo))
-            }
+            if let returnTo { response.headers.add("X-Auth-Return-To", PercentEncoding.encode(returnTo)) }
             return response
+        case .deny:
+            return Response(status: .forbidden)
         }
-        return Response(status: .ok, headers: ["X-Auth-User": session.username])
-    }
-
-    /// The URL of the request `auth_request` guards (its `REQUEST_URI`, which
-    /// the subrequest keeps), as the login page takes it for `rd`: absolute when
-    /// its host is one `rd` may name, so a login on another host leads back
-    /// here; a local path otherwise. Nil when it would not pass as `rd`.
-    func guardedAddress(of request: Request) -> String? {
-        var address = request.originalURI
-        if let host = request.headers["host"].flatMap(ReturnAddress.allowedHost),
-           settings.allowedRedirectHosts.contains(host) {
-            address = (request.isHTTPS ? "https://" : "http://") + host + address
-        }
-        return ReturnAddress.validated(address, allowedHosts: settings.allowedRedirectHosts)
     }
 }

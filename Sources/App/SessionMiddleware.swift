@@ -9,8 +9,9 @@ struct SessionMiddleware: Middleware {
 
     func handle(_ request: Request, context: inout RequestContext, next: (Request, inout RequestContext) -> Response) throws -> Response {
         if let session = cookie.session(in: request, now: context.now),
-           try revocations.isCurrent(session, accounts: context.accounts) {
+           let groups = try revocations.currentGroups(of: session, accounts: context.accounts) {
             context.session = session
+            context.groups = groups
         }
         var response = next(request, &context)
         // An error page changes no session: a handler that failed changed nothing.

@@ -31,7 +31,8 @@ final class SessionRevocations: Sendable {
     static let capacity = 10_000
 
     private struct Entry {
-        let isCurrent: Bool
+        /// The user's groups while the session is current; nil once it has ended.
+        let groups: [String]?
         let fetchedAt: ContinuousClock.Instant
         /// Logouts counted in every worker before the answer was fetched.
         let logoutsBefore: UInt64
@@ -52,25 +53,28 @@ final class SessionRevocations: Sendable {
         logouts.map { $0.counters.value(of: $0.counter) } ?? 0
     }
 
-    /// Whether `session` (of a user) is still current, asking `accounts` when the cache has no fresh answer.
-    func isCurrent(_ session: Session, accounts: AccountService) throws -> Bool {
-        guard let userID = session.userID else { return true }  // anonymous: nothing to revoke
+    /// The groups of `session`'s user (sorted; none for an anonymous session)
+    /// while the session is still current, nil once it has ended; asks
+    /// `accounts` when the cache has no fresh answer. The groups come with the
+    /// same query, so they are as fresh as the session's standing.
+    func currentGroups(of session: Session, accounts: AccountService) throws -> [String]? {
+        guard let userID = session.userID else { return [] }  // anonymous: nothing to revoke
         let asked = clock.instant
         let logoutsBefore = logoutCount  // read before the store, so a logout after it voids the answer
         let cached = entries.withLock { $0[session.id] }.flatMap { $0.logoutsBefore == logoutsBefore ? $0 : nil }
         if let cached, asked - cached.fetchedAt < Self.timeToLive {
-            return cached.isCurrent
+            return cached.groups
         }
         let status: SessionStatus?
         do {
             status = try accounts.sessionStatus(userID: userID, sessionID: session.id)
         } catch let error as StoreError {
             guard case .unavailable = error, let cached, asked - cached.fetchedAt < Self.outageGrace else { throw error }
-            return cached.isCurrent
+            return cached.groups
         }
-        let isCurrent = status.map { $0.generation == session.generation && !$0.isRevoked } ?? false
-        store(Entry(isCurrent: isCurrent, fetchedAt: asked, logoutsBefore: logoutsBefore), for: session.id)
-        return isCurrent
+        let groups = status.flatMap { $0.generation == session.generation && !$0.isRevoked ? $0.groups : nil }
+        store(Entry(groups: groups, fetchedAt: asked, logoutsBefore: logoutsBefore), for: session.id)
+        return groups
     }
 
     /// Records that this process just logged a session out (in the store), so
@@ -78,7 +82,7 @@ final class SessionRevocations: Sendable {
     /// the logout, and in every other worker.
     func recordLogout(_ sessionID: String) {
         if let logouts { logouts.counters.add(to: logouts.counter) }
-        store(Entry(isCurrent: false, fetchedAt: clock.instant, logoutsBefore: logoutCount), for: sessionID)
+        store(Entry(groups: nil, fetchedAt: clock.instant, logoutsBefore: logoutCount), for: sessionID)
     }
 
     /// Keeps `entry` unless a newer answer (a logout recorded meanwhile) is there already.

@@ -34,6 +34,10 @@ public struct Settings: Sendable {
     public var cookieDomain: String?
     /// Hosts (with port, if any) that `rd` may name besides local paths.
     public var allowedRedirectHosts: Set<String> = []
+    /// Where the FastCGI authorizer sends visitors to log in, `rd` added: an
+    /// `http(s)://` URL or a path; nil for the mount point on the protected
+    /// request's own host.
+    public var loginURL: String?
     /// A directory of `*.mustache` files replacing the built-in templates.
     public var templatesDirectory: String?
     public var lifetimes = SessionLifetimes()

@@ -5,6 +5,9 @@ import Web
 /// request, from the moment it has all arrived to the closing of its connection.
 struct AcceptLoop {
     let responder: Responder
+    /// The listening socket this thread accepts on; a request waiting in the
+    /// room is served by any thread, whichever socket it came from.
+    let listener: Int32
     let state: LoopState
     /// The application answering this thread's requests.
     let application: any HTTPResponder
@@ -31,7 +34,7 @@ struct AcceptLoop {
                 state.leaveAccept()
                 continue
             }
-            let accepted = ConnectionCalls.accept(responder.listener)
+            let accepted = ConnectionCalls.accept(listener)
             state.leaveAccept()
             switch accepted {
             case .nothing:
@@ -123,9 +126,13 @@ struct AcceptLoop {
 
     private func respond(role: RequestFraming.Role) -> Response {
         let parameters = request.parameters()
+        guard let role = role.request else {
+            // A FastCGI filter: the web server would send a file to transform.
+            return errorResponse(.notImplemented, parameters: parameters)
+        }
         // An authorizer gets no body (FastCGI 1.0, section 6.3), whatever CONTENT_LENGTH says.
         guard role != .authorizer else {
-            return application.respond(to: responder.mapping.request(parameters: parameters, body: []))
+            return application.respond(to: responder.mapping.request(parameters: parameters, body: [], role: .authorizer))
         }
         guard let length = RequestMapping.declaredBodyLength(in: parameters) else {
             return errorResponse(.badRequest, parameters: parameters)
@@ -139,7 +146,8 @@ struct AcceptLoop {
         return application.respond(to: responder.mapping.request(parameters: parameters, body: body))
     }
 
-    /// Lets the application draw the error page for a request refused before routing.
+    /// Lets the application draw the error page for a request refused before
+    /// routing; the web server shows it to the client, whatever the role.
     private func errorResponse(_ status: HTTPStatus, parameters: [(name: String, value: String)]) -> Response {
         application.respond(to: HTTPError(status), for: responder.mapping.request(parameters: parameters, body: []))
     }

@@ -33,7 +33,7 @@ public enum ListeningSocket {
     }
 
     /// Whether `descriptor` is a listening socket (what spawn-fcgi hands over on fd 0).
-    static func isListeningSocket(_ descriptor: Int32) -> Bool {
+    public static func isListeningSocket(_ descriptor: Int32) -> Bool {
         var accepting: Int32 = 0
         var size = socklen_t(MemoryLayout<Int32>.size)
         return getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size) == 0 && accepting != 0

@@ -1,3 +1,5 @@
+import Web
+
 /// Reads the FastCGI records a web server has sent so far on a connection,
 /// without taking them from the socket, and says whether they hold one whole
 /// request of the ordinary shape: `BEGIN_REQUEST`, `PARAMS` records ending
@@ -19,6 +21,17 @@ enum RequestFraming {
         case responder = 1
         case authorizer = 2
         case filter = 3
+
+        /// What the application is asked: the begin record's role, which no
+        /// parameter (`FCGI_ROLE`) can override; nil for a filter, which
+        /// totpgate is not.
+        var request: Web.Request.Role? {
+            switch self {
+            case .responder: .responder
+            case .authorizer: .authorizer
+            case .filter: nil
+            }
+        }
     }
 
     /// What a complete request's framing says.

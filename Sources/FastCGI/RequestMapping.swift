@@ -18,8 +18,8 @@ public struct RequestMapping: Sendable {
         self.basePath = Request.mountPoint(basePath)
     }
 
-    /// The request these parameters describe, with `body` already read.
-    public func request(parameters: [(name: String, value: String)], body: [UInt8]) -> Request {
+    /// The request these parameters describe, with `body` already read, in `role`.
+    public func request(parameters: [(name: String, value: String)], body: [UInt8], role: Request.Role = .responder) -> Request {
         var method = "GET", requestURI = "", documentURI = "", scriptName = "", pathInfo = ""
         var query: String?, clientAddress = "", https = "", scheme = "", contentType = "", contentLength = ""
         var headers = HTTPHeaders()
@@ -72,7 +72,8 @@ public struct RequestMapping: Sendable {
             clientAddress: clientAddress,
             isHTTPS: Self.isOn(https) || Self.isHTTPS(scheme),
             basePath: base,
-            originalURI: requestURI.isEmpty ? path : requestURI
+            originalURI: requestURI.isEmpty ? path : requestURI,
+            role: role
         )
     }
 

@@ -4,10 +4,11 @@ import Logging
 import Synchronization
 import Web
 
-/// The FastCGI responder of one worker process: M threads accepting on the
-/// shared listening socket, each turning FastCGI requests into `Request`s for
-/// its own application responder and writing back the `Response`. Nothing outside this
-/// target knows about FastCGI.
+/// The FastCGI responder of one worker process: M threads accepting on each
+/// of the shared listening sockets (the unix socket, a TCP port beside it),
+/// each turning FastCGI requests into `Request`s for its own application
+/// responder and writing back the `Response`. Nothing outside this target
+/// knows about FastCGI.
 ///
 /// A thread serves a connection only once its whole request has arrived
 /// (``RequestFraming``). Most web servers write the request right after
@@ -24,8 +25,9 @@ public final class Responder: Sendable {
     /// a stop nor a ready request can be missed (see ``ThreadPoke``).
     static let acceptWakeup: Duration = .milliseconds(200)
 
+    /// Accept loops on each listening socket.
     public let threads: Int
-    let listener: Int32
+    let listeners: [Int32]
     let requestTimeout: Duration
     let mapping: RequestMapping
     let logger: Logger
@@ -34,16 +36,17 @@ public final class Responder: Sendable {
     private let isStopping = Atomic<Bool>(false)
     private let finished = DispatchGroup()
 
-    /// A responder accepting on `listener`, an open listening socket shared
-    /// with other workers.
-    public init(listener: Int32, threads: Int, requestTimeout: Duration, basePath: String, logger: Logger) throws {
+    /// A responder accepting on `listeners`, open listening sockets shared
+    /// with other workers, with `threads` accept loops on each.
+    public init(listeners: [Int32], threads: Int, requestTimeout: Duration, basePath: String, logger: Logger) throws {
         guard threads > 0 else { throw FastCGIError.library("at least one thread is needed") }
-        self.listener = listener
+        guard !listeners.isEmpty else { throw FastCGIError.library("at least one listening socket is needed") }
+        self.listeners = listeners
         self.threads = threads
         self.requestTimeout = requestTimeout
         self.logger = logger
         mapping = RequestMapping(basePath: basePath)
-        let loops = AcceptLoops(count: threads)
+        let loops = AcceptLoops(count: threads * listeners.count)
         self.loops = loops
         room = try WaitingRoom(logger: logger) { loops.pokeOne() }
     }
@@ -51,13 +54,14 @@ public final class Responder: Sendable {
     /// Starts the threads; returns once each has made its responder, or throws
     /// the first error one of them met (and then stops the others).
     ///
-    /// `makeResponder` runs once on each thread (with the thread's index), so
-    /// each thread owns what its responder holds, such as a database connection.
+    /// `makeResponder` runs once on each thread (with the thread's index,
+    /// counted over every socket's threads), so each thread owns what its
+    /// responder holds, such as a database connection.
     public func start(makeResponder: @escaping @Sendable (Int) throws -> any HTTPResponder) throws {
         // A web server hanging up shows as a failed write, not a dead process.
         signal(SIGPIPE, SIG_IGN)
         ThreadPoke.install()
-        ConnectionCalls.limit(SO_RCVTIMEO, of: listener, to: Self.acceptWakeup)
+        for listener in listeners { ConnectionCalls.limit(SO_RCVTIMEO, of: listener, to: Self.acceptWakeup) }
         room.open()
         let started = DispatchGroup()
         let failure = Mutex<(any Error)?>(nil)
@@ -80,7 +84,10 @@ public final class Responder: Sendable {
                     return
                 }
                 started.leave()
-                AcceptLoop(responder: self, state: loop, application: application, request: request, patience: patience).run()
+                AcceptLoop(
+                    responder: self, listener: listeners[index / threads], state: loop, application: application,
+                    request: request, patience: patience
+                ).run()
             }
             thread.name = "totpgate-worker-\(index)"
             thread.stackSize = 1 << 20

@@ -25,7 +25,7 @@ public final class Supervisor {
         var pending: [UInt8] = []
     }
 
-    private let listener: Int32
+    private let listeners: [Int32]
     private let counters: SharedCounters
     private let metrics: SharedMetrics
     private let logger: Logger
@@ -45,9 +45,11 @@ public final class Supervisor {
     /// Whether ``start()`` is still waiting for the first generation.
     private var isFirstStart = true
 
-    /// A supervisor handing `listener` and `counters` to the workers of `plan`.
-    public init(listener: Int32, counters: SharedCounters, metrics: SharedMetrics, plan: WorkerPlan, logger: Logger) throws(IOError) {
-        self.listener = listener
+    /// A supervisor handing `listeners` (one or two listening sockets) and
+    /// `counters` to the workers of `plan`.
+    public init(listeners: [Int32], counters: SharedCounters, metrics: SharedMetrics, plan: WorkerPlan, logger: Logger) throws(IOError) {
+        precondition((1...2).contains(listeners.count), "one or two listening sockets")
+        self.listeners = listeners
         self.counters = counters
         self.metrics = metrics
         self.plan = plan
@@ -302,10 +304,9 @@ public final class Supervisor {
         try systemCall("pipe") { pipe(&ends) }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         defer { close(ends[1]) }
-        var descriptors: [(source: Int32, target: Int32)] = [
-            (listener, WorkerDescriptors.listener), (ends[1], WorkerDescriptors.status),
-            (counters.descriptor, WorkerDescriptors.counters),
-        ]
+        var descriptors: [(source: Int32, target: Int32)] = zip(listeners, [WorkerDescriptors.listener, WorkerDescriptors.secondListener])
+            .map { ($0, $1) }
+        descriptors += [(ends[1], WorkerDescriptors.status), (counters.descriptor, WorkerDescriptors.counters)]
         if let configuration = plan.configuration { descriptors.append((configuration.descriptor, WorkerDescriptors.configuration)) }
         let pid: pid_t
         do {

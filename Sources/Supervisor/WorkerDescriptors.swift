@@ -2,6 +2,9 @@
 public enum WorkerDescriptors {
     /// The listening socket, shared by every worker.
     public static let listener: Int32 = 3
+    /// A second listening socket, when the master listens on two (a TCP port
+    /// beside the unix socket); closed otherwise.
+    public static let secondListener: Int32 = 7
     /// The write end of the worker's status pipe: one ``WorkerReport`` line.
     static let status: Int32 = 4
     /// The shared counters (``SharedCounters``).

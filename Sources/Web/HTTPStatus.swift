@@ -9,6 +9,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static let ok = HTTPStatus(code: 200, reason: "OK")
+    public static let found = HTTPStatus(code: 302, reason: "Found")
     public static let seeOther = HTTPStatus(code: 303, reason: "See Other")
     public static let badRequest = HTTPStatus(code: 400, reason: "Bad Request")
     public static let unauthorized = HTTPStatus(code: 401, reason: "Unauthorized")
@@ -18,6 +19,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let contentTooLarge = HTTPStatus(code: 413, reason: "Content Too Large")
     public static let tooManyRequests = HTTPStatus(code: 429, reason: "Too Many Requests")
     public static let internalServerError = HTTPStatus(code: 500, reason: "Internal Server Error")
+    public static let notImplemented = HTTPStatus(code: 501, reason: "Not Implemented")
     public static let serviceUnavailable = HTTPStatus(code: 503, reason: "Service Unavailable")
 
     public var description: String { "\(code) \(reason)" }

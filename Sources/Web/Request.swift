@@ -16,11 +16,23 @@ public struct Request: Sendable {
     /// The URI the client asked for (`REQUEST_URI`); inside an nginx
     /// `auth_request` subrequest, the protected resource's URI.
     public var originalURI: String
+    /// Whether the web server wants this request answered or judged.
+    public var role: Role
+
+    /// What the web server asks of the application for a request.
+    public enum Role: Sendable, Equatable {
+        /// An answer: the request is for one of this application's pages.
+        case responder
+        /// A decision on whether the request may go on to the site it is for
+        /// (another site: the Authorizer role of FastCGI, which Apache's
+        /// `mod_authnz_fcgi` and lighttpd's authorizer mode use).
+        case authorizer
+    }
 
     public init(
         method: HTTPMethod = .get, path: String = "/", query: String = "", headers: HTTPHeaders = [:],
         body: [UInt8] = [], clientAddress: String = "127.0.0.1", isHTTPS: Bool = false,
-        basePath: String = "", originalURI: String? = nil
+        basePath: String = "", originalURI: String? = nil, role: Role = .responder
     ) {
         self.method = method
         self.path = path
@@ -31,6 +43,7 @@ public struct Request: Sendable {
         self.isHTTPS = isHTTPS
         self.basePath = basePath
         self.originalURI = originalURI ?? basePath + path + (query.isEmpty ? "" : "?" + query)
+        self.role = role
     }
 
     /// The value of the cookie `name` (the first, if repeated), or nil.

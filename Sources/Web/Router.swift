@@ -24,6 +24,8 @@ public struct Router<Context>: Sendable {
     // The answering side is `@inlinable`, so that the application's router is
     // specialised for its context instead of running generic code per request.
     @usableFromInline var routes: [String: Route] = [:]
+    /// Answers every request in the authorizer role.
+    @usableFromInline var authorizer: Handler?
     @usableFromInline var middleware: [any Middleware<Context>] = []
     @usableFromInline let errorPage: ErrorPage
     @usableFromInline let reportUnexpected: ErrorReport
@@ -50,6 +52,13 @@ public struct Router<Context>: Sendable {
     /// `auth_request` subrequest keeps the method of the request it guards.
     public mutating func any(_ path: String, _ handler: @escaping Handler) {
         routes[path, default: Route()].anyMethod = handler
+    }
+
+    /// Answers every request in the ``Request/Role/authorizer`` role, whatever
+    /// its path and method: such a request is for another site, so no route
+    /// of this one applies. Without this handler they get 404.
+    public mutating func authorize(_ handler: @escaping Handler) {
+        authorizer = handler
     }
 
     /// Routes GET (and so HEAD) on `path`.
@@ -117,7 +126,10 @@ public struct Router<Context>: Sendable {
 
     @inlinable
     func dispatch(_ request: Request, _ context: inout Context) throws -> Response {
-        guard let route = routes[request.path] else { throw HTTPError(.notFound, message: "There is no page here.") }
+        if request.role == .authorizer, let authorizer { return try authorizer(request, &context) }
+        guard request.role == .responder, let route = routes[request.path] else {
+            throw HTTPError(.notFound, message: "There is no page here.")
+        }
         let method = request.method == .head ? .get : request.method
         guard let handler = route.byMethod[method] ?? route.anyMethod else {
             var allowed = route.byMethod.keys.map(\.rawValue)

@@ -7,9 +7,9 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Run the FastCGI responder.",
         discussion: """
-            Listens on a unix socket (--socket), a TCP address (--listen), or, with neither, the \
-            listening socket on fd 0 as spawn-fcgi and mod_fcgid hand it over. A master process \
-            holds the socket and runs --workers worker processes, replacing any that dies. SIGHUP \
+            Listens on a unix socket (--socket), a TCP address (--listen), or both at once; without \
+            a socket, on the listening socket on fd 0 as spawn-fcgi and mod_fcgid hand it over. A \
+            master process holds the sockets and runs --workers worker processes, replacing any that dies. SIGHUP \
             reloads: new workers start with the config file, cookie keys and templates read afresh, \
             then the old ones finish their requests and exit. SIGTERM or SIGINT stops accepting, \
             finishes the requests in flight and exits 0.
@@ -38,7 +38,6 @@ struct ServeCommand: ParsableCommand {
     func loadConfiguration(fileText: String? = nil) throws -> Configuration {
         var configuration = try data.configuration(fileText: fileText)
         try configuration.applyCommandLine(settingOptions)
-        try configuration.validate()
         return configuration
     }
 

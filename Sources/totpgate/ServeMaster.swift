@@ -6,46 +6,49 @@ import SharedCounters
 import Supervisor
 
 extension ServeCommand {
-    /// The master process: opens the listening socket, starts the workers
+    /// The master process: opens the listening sockets, starts the workers
     /// and supervises them until SIGTERM or SIGINT.
     func runMaster() throws {
         let text = try data.configFile.map { try Configuration.text(ofConfigFile: $0) }
         let configuration = try loadConfiguration(fileText: text)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "totpgate")
-        let endpoint = configuration.endpoint
+        let endpoints = configuration.endpoints
         if let listen = configuration.listen,
            !(listen.hasPrefix("127.") || listen.hasPrefix("localhost:") || listen.hasPrefix("[::1]:")) {
             // FastCGI has no authentication: whoever reaches the port can claim any client address or HTTPS.
             logger.warning("listening on \(listen), not loopback: only the web server must be able to reach this port")
         }
 
-        let listener = try ListeningSocket.open(endpoint)
-        defer { ListeningSocket.remove(endpoint) }
+        var listeners: [Int32] = []
+        defer { endpoints.prefix(listeners.count).forEach(ListeningSocket.remove) }
+        for endpoint in endpoints { listeners.append(try ListeningSocket.open(endpoint)) }
         let metrics = SharedMetrics()
         let counters = try SharedCounters(layout: metrics.layout)
         let supervisor = try Supervisor(
-            listener: listener, counters: counters, metrics: metrics,
-            plan: workerPlan(configuration, text: text, endpoint: endpoint), logger: logger)
+            listeners: listeners, counters: counters, metrics: metrics,
+            plan: workerPlan(configuration, text: text, endpoints: endpoints), logger: logger)
         guard let store = try supervisor.start() else { return logger.info("totpgate stopped") }
         let basePath = configuration.settings.basePath
         logger.info("""
-            totpgate serving on \(endpoint) with \(configuration.workers) workers of \(configuration.threads) threads, \
+            totpgate serving on \(endpoints.map(\.description).joined(separator: " and ")) with \(configuration.workers) workers \
+            of \(configuration.threads) threads\(endpoints.count > 1 ? " on each socket" : ""), \
             mounted at \(basePath.isEmpty ? "/" : basePath + "/"); store: \(store)
             """)
         supervisor.run {
             let text = try data.configFile.map { try Configuration.text(ofConfigFile: $0) }
-            return try workerPlan(loadConfiguration(fileText: text), text: text, endpoint: endpoint)
+            return try workerPlan(loadConfiguration(fileText: text), text: text, endpoints: endpoints)
         }
         logger.info("totpgate stopped")
     }
 
     /// The workers for `configuration`, read from the config file's `text`;
-    /// `endpoint` is the socket the master holds, which a reload cannot change.
-    private func workerPlan(_ configuration: Configuration, text: String?, endpoint: Endpoint) throws -> WorkerPlan {
+    /// `endpoints` are the sockets the master holds, which a reload cannot change.
+    private func workerPlan(_ configuration: Configuration, text: String?, endpoints: [Endpoint]) throws -> WorkerPlan {
         var summary = data.configFile.map { "the configuration (\($0)), cookie keys and templates" } ?? "cookie keys and templates"
-        if configuration.endpoint != endpoint {
-            summary += " (the socket settings take a restart: still serving on \(endpoint))"
+        if configuration.endpoints != endpoints {
+            let serving = endpoints.map(\.description).joined(separator: " and ")
+            summary += " (the socket settings take a restart: still serving on \(serving))"
         }
         return WorkerPlan(
             count: configuration.workers,
@@ -56,10 +59,18 @@ extension ServeCommand {
 }
 
 extension Configuration {
-    /// Where the responder listens: a unix socket, a TCP address, or fd 0.
-    var endpoint: Endpoint {
-        if let socket { return .unixSocket(path: socket, mode: socketMode, group: socketGroup) }
-        if let listen { return .tcp(listen) }
-        return .inherited
+    /// Where the responder listens: the unix socket, or without one the
+    /// socket on fd 0 that spawn-fcgi or mod_fcgid hands over; and the TCP
+    /// address, when there is one, as well (Apache's mod_authnz_fcgi reaches
+    /// FastCGI over TCP only, while the pages may stay on the socket).
+    var endpoints: [Endpoint] {
+        var endpoints: [Endpoint] = []
+        if let socket {
+            endpoints.append(.unixSocket(path: socket, mode: socketMode, group: socketGroup))
+        } else if listen == nil || ListeningSocket.isListeningSocket(0) {
+            endpoints.append(.inherited)
+        }
+        if let listen { endpoints.append(.tcp(listen)) }
+        return endpoints
     }
 }

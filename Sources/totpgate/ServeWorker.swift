@@ -19,7 +19,8 @@ extension ServeCommand {
             let counters = try SharedCounters(inheriting: WorkerDescriptors.counters, layout: SharedMetrics().layout)
             let application = try Application(settings: configuration.settings, logger: logger, counters: counters)
             let responder = try Responder(
-                listener: WorkerDescriptors.listener, threads: configuration.threads,
+                listeners: [WorkerDescriptors.listener, WorkerDescriptors.secondListener].filter(ListeningSocket.isListeningSocket),
+                threads: configuration.threads,
                 requestTimeout: configuration.requestTimeout, basePath: configuration.settings.basePath, logger: logger)
             try responder.start { _ in try application.makeWorker() }
             WorkerLink.report(.ready(application.storeDescription))

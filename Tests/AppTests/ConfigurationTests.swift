@@ -119,9 +119,28 @@ struct ConfigurationTests {
         }
     }
 
-    @Test func aSocketAndAnAddressTogetherAreRefused() throws {
+    /// Both at once: the socket for nginx and the port for Apache's authorizer.
+    @Test func aSocketAndAnAddressMayBothBeSet() throws {
         let configuration = try parsed("socket = /s\nlisten = 127.0.0.1:9000")
-        #expect(throws: ConfigurationError.conflict("socket and listen are both set; use one of them")) { try configuration.validate() }
+        #expect(configuration.socket == "/s" && configuration.listen == "127.0.0.1:9000")
+    }
+
+    @Test(arguments: [
+        ("https://auth.example.com/2fa/", true), ("https://auth.example.com:8443/2fa/?via=wiki", true), ("/2fa/", true),
+        ("http://localhost/login", true), ("https://auth.example.com", false), ("auth.example.com/2fa/", false),
+        ("//auth.example.com/2fa/", false), ("https://user@auth.example.com/", false), ("https://auth.example.com/#x", false),
+        ("javascript:alert(1)", false), ("ftp://auth.example.com/", false), ("/2fa/ x", false),
+    ])
+    func aLoginURLIsAnAddressForLocation(_ value: String, _ accepted: Bool) throws {
+        if accepted {
+            #expect(try parsed("login-url = \(value)").settings.loginURL == value)
+        } else {
+            #expect {
+                try parsed("login-url = \(value)")
+            } throws: { error in
+                "\(error)".hasSuffix(": must be an https:// URL or a path, e.g. https://auth.example.com/2fa/ or /2fa/")
+            }
+        }
     }
 
     @Test func aMissingFileIsOneError() {
@@ -187,11 +206,14 @@ struct ConfigurationOptionsTests {
         #expect(configuration.settings.allowedRedirectHosts == ["c.example.com", "d.example.com"])
     }
 
-    @Test(arguments: [("--listen", "127.0.0.1:9000"), ("--socket", "/run/b.sock")])
-    func anEndpointOptionReplacesTheFilesEndpointOfEitherKind(_ option: String, _ value: String) throws {
-        let configuration = try configured(file: "socket = /run/a.sock", option, value)
-        #expect([configuration.socket, configuration.listen].compactMap { $0 } == [value])
-        try configuration.validate()
+    /// The systemd unit passes `--socket`; the file's `listen` (the TCP port
+    /// for Apache's authorizer) stays beside it, and `--listen` replaces only `listen`.
+    @Test(arguments: [
+        ("--socket", "/run/b.sock", "/run/b.sock", "127.0.0.1:9000"), ("--listen", "127.0.0.1:9001", "/run/a.sock", "127.0.0.1:9001"),
+    ])
+    func anEndpointOptionReplacesOnlyItsOwnKey(_ option: String, _ value: String, _ socket: String, _ listen: String) throws {
+        let configuration = try configured(file: "socket = /run/a.sock\nlisten = 127.0.0.1:9000", option, value)
+        #expect(configuration.socket == socket && configuration.listen == listen)
     }
 
     @Test(arguments: [
@@ -211,10 +233,5 @@ struct ConfigurationOptionsTests {
         } throws: { error in
             "\(error)" == message
         }
-    }
-
-    @Test func bothEndpointsAsOptionsAreRefused() throws {
-        let configuration = try configured("--socket", "/s", "--listen", "127.0.0.1:9000")
-        #expect(throws: ConfigurationError.conflict("socket and listen are both set; use one of them")) { try configuration.validate() }
     }
 }

@@ -55,6 +55,25 @@ struct StoreOutageTests {
         #expect(refused.headers["X-Auth-User"] == nil)
     }
 
+    /// The FastCGI authorizer decides as `/auth` does; its 503 goes to the
+    /// browser (Apache and lighttpd show a non-200 as it is), never the site.
+    @Test func theAuthorizerFollowsTheSameRule() throws {
+        let checked = try loggedIn()
+        let unchecked = try loggedIn(codeOffset: 30)
+        let authorize = { (browser: Browser) in
+            self.app.send(.get, "", cookie: browser.cookie.map { "totpgate=" + $0 }, originalURI: "/app/", role: .authorizer)
+        }
+        #expect(authorize(checked).status == .ok)
+        try database.cutOff()
+        app.outliveTheSessionCache()
+        #expect(authorize(checked).headers["Variable-REMOTE_USER"] == "alice")
+        #expect(authorize(unchecked).status == .serviceUnavailable)
+        app.clock.advance((SessionRevocations.outageGrace - SessionRevocations.timeToLive).components.seconds)
+        let refused = authorize(checked)
+        #expect(refused.status == .serviceUnavailable)
+        #expect(refused.headers["Variable-REMOTE_USER"] == nil)
+    }
+
     @Test func aPageThatNeedsTheStoreIsA503EvenForASessionInItsGrace() throws {
         let browser = try loggedIn()
         #expect(browser.get("/auth").status == .ok)

@@ -68,15 +68,15 @@ struct TestApp {
     }
 
     /// A request as the transport hands it over; `originalURI` is what an
-    /// `auth_request` subrequest carries as `REQUEST_URI`.
+    /// `auth_request` subrequest or a FastCGI authorizer request carries as `REQUEST_URI`.
     func send(
         _ method: HTTPMethod, _ path: String, query: String = "", cookie: String? = nil, headers: HTTPHeaders = [:],
-        body: [UInt8] = [], https: Bool = false, basePath: String = "", originalURI: String? = nil
+        body: [UInt8] = [], https: Bool = false, basePath: String = "", originalURI: String? = nil, role: Request.Role = .responder
     ) -> Response {
         var headers = headers
         if let cookie { headers.add("Cookie", cookie) }
         return worker.respond(to: Request(method: method, path: path, query: query, headers: headers, body: body, isHTTPS: https,
-                                          basePath: basePath, originalURI: originalURI))
+                                          basePath: basePath, originalURI: originalURI, role: role))
     }
 
     /// The session a response's cookie carries.

@@ -42,6 +42,8 @@ class Chrome:
             options.add_argument(argument)
         if os.geteuid() == 0:
             options.add_argument("--no-sandbox")  # Chromium's sandbox refuses to run as root (CI, containers)
+        # The deployment tests serve HTTPS with a throwaway self-signed certificate.
+        options.accept_insecure_certs = True
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         options.add_experimental_option("prefs", {"download.default_directory": str(self.downloads),
                                                   "download.prompt_for_download": False})

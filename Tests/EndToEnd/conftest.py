@@ -84,7 +84,7 @@ class Stack:
         try:
             requests.get(f"http://127.0.0.1:{self.port}/static/totpgate.css", timeout=1)
             return True
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
             return False
 
     def get(self, path, **kwargs):
@@ -160,6 +160,37 @@ def totp(secret, at=None):
     result = subprocess.run(["oathtool", "--totp", "--base32", f"--now=@{now}", secret],
                             capture_output=True, text=True, timeout=DEADLINE, check=True)
     return result.stdout.strip()
+
+
+PERIOD = 30  # seconds of a TOTP step
+
+
+class Phone:
+    """The authenticator app: codes from oathtool, each of a newer time step
+    than the last one typed, since the server refuses a replayed step."""
+
+    def __init__(self, secret):
+        self.secret = secret
+        self.last_step = None
+
+    def _next_step(self):
+        now = time.time()
+        current = int(now) // PERIOD
+        # The server takes the steps either side of its own; the one before is
+        # safe only early in a step, before the clock moves on past it.
+        earliest = current - 1 if now % PERIOD < PERIOD - 10 else current
+        step = earliest if self.last_step is None else max(self.last_step + 1, earliest)
+        return step if step <= current + 1 else None
+
+    def code(self):
+        wait_for(lambda: self._next_step() is not None, "a fresh TOTP step", timeout=PERIOD + 5)
+        self.last_step = self._next_step()
+        return totp(self.secret, at=self.last_step * PERIOD)
+
+    def wrong_code(self):
+        current = int(time.time()) // PERIOD
+        valid = {totp(self.secret, at=(current + d) * PERIOD) for d in (-1, 0, 1, 2)}
+        return next(code for code in ("000000", "111111", "222222", "333333", "444444") if code not in valid)
 
 
 def post_at_once(urls, cookie, data):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from conftest import BINARY, DEADLINE, ROOT, Browser, Stack, free_port, terminate, wait_for
+from conftest import BINARY, DEADLINE, ROOT, Browser, Stack, free_port, terminate, totp, wait_for
 
 
 def filled_in(template: Path, substitutions: dict) -> str:
@@ -54,6 +54,34 @@ def on_loopback(site: str, host, port, http_port, tls, socket, private, upstream
         "/var/www/private/": f"{private}/",
         "server 127.0.0.1:8081;": f"server 127.0.0.1:{upstream_port};",
     }, "the nginx site")
+
+
+ALICE_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # the TOTP secret the deployment tests enrol alice with
+
+
+def logged_in(stack, rd=None):
+    """A browser in which alice (enrolled with ALICE_SECRET) has just logged
+    in with password and code, and the login's answer."""
+    browser = stack.browser()
+    response = browser.login("alice", code=totp(ALICE_SECRET), rd=rd)
+    assert response.status_code == 303, response.text
+    return browser, response
+
+
+def login_location(response):
+    """The path and decoded `rd` of a redirect to the login page."""
+    location = urllib.parse.urlsplit(response.headers["Location"])
+    return location.path, urllib.parse.parse_qs(location.query).get("rd", [None])[0]
+
+
+def assert_sent_to_login(stack, response, path):
+    """`response`, to an anonymous request for `path`, is a 302 to the login
+    page carrying `path` as `rd`, and that page's form carries it on."""
+    assert response.status_code == 302, response.text
+    assert login_location(response) == ("/2fa/", path)
+    page = stack.browser().session.get(urllib.parse.urljoin(stack.origin + path, response.headers["Location"]), timeout=10)
+    assert page.status_code == 200
+    assert f'name="rd" value="{path.replace("&", "&amp;")}"' in page.text
 
 
 INSTALL_DEPS = ROOT / "scripts" / "install-deps"
@@ -188,9 +216,10 @@ def shipped_config(data: Path, *extra_lines):
 
 class Upstream:
     """The protected app: answers every request with JSON of what reached it
-    (method, path, body length, every X-Auth-User and Cookie header), and keeps a list."""
+    (method, path, body length, every X-Auth-User and Cookie header, and with
+    `all_headers` every header as a [name, value] pair), and keeps a list."""
 
-    def __init__(self):
+    def __init__(self, all_headers=False):
         self.received = []
         received = self.received
 
@@ -200,6 +229,8 @@ class Upstream:
                 record = {"method": self.command, "path": self.path, "body": len(body),
                           "x-auth-user": self.headers.get_all("X-Auth-User") or [],
                           "cookie": self.headers.get_all("Cookie") or []}
+                if all_headers:
+                    record["headers"] = [[name, value] for name, value in self.headers.items()]
                 received.append(record)
                 data = json.dumps(record).encode()
                 self.send_response(200)
@@ -274,7 +305,7 @@ class TLSStack(Stack):
         try:
             requests.get(self.origin + "/2fa/static/totpgate.css", verify=self.verify, timeout=1)
             return True
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
             return False
 
     def start_responder(self, command):
@@ -435,6 +466,190 @@ class ApacheStack(TLSStack):
 
     def stop(self):
         for process in (self.apache, self.responder):
+            terminate(process)
+        self.log.close()
+        shutil.rmtree(self.shared, ignore_errors=True)
+
+
+PROTECTED_FILE = "the protected file\n"
+WIKI_PAGE = "<!doctype html><title>Wiki</title><p>the wiki\n"
+
+
+def shared_site(prefix):
+    """A directory the web server's www-data workers may read (mode 0711, not
+    pytest's private 0700): totpgate's stylesheet, the protected static
+    directory `private/` with `secret.txt`, and a second site `wiki/`."""
+    shared = Path(tempfile.mkdtemp(prefix=prefix))
+    shared.chmod(0o711)
+    shutil.copytree(ROOT / "www" / "static", shared / "static")
+    (shared / "private").mkdir()
+    (shared / "private" / "secret.txt").write_text(PROTECTED_FILE)
+    (shared / "wiki").mkdir()
+    (shared / "wiki" / "index.html").write_text(WIKI_PAGE)
+    return shared
+
+
+class AuthorizerApacheStack(ApacheStack):
+    """Debian's apache2 with apache/totpgate-authorizer.conf and
+    totpgate-authorizer-vhost.conf as committed: totpgate's pages at /2fa/
+    through mod_proxy_fcgi and the unix socket, and every other URL of
+    app.example.com (the static directory, `upstream`) and all of
+    wiki.example.com (Host header `wiki.example.com:PORT`) asking totpgate
+    first, through mod_authnz_fcgi and its TCP port. totpgate runs
+    as the systemd unit starts it, with the shipped config, `listen` on a
+    free loopback port and `settings`."""
+
+    # Headers an app might take the user from, spelled with hyphens, lower case.
+    IDENTITY_HEADERS = {"x-auth-user", "x-auth-groups", "remote-user"}
+    MODULES = APACHE_MODULES + ["authn_core", "authz_user", "dir", "headers", "setenvif",
+                                "proxy", "proxy_fcgi", "proxy_http", "authnz_fcgi"]
+
+    def __init__(self, workdir: Path, tls, upstream: Upstream, settings=()):
+        self.workdir = workdir
+        self.base_path = "/2fa"
+        self.fcgid = False
+        self.run = workdir / "run"
+        self.run.mkdir(parents=True)
+        self.shared = shared_site("totpgate-authorizer-")
+        self.socket = self.shared / "totpgate.sock"
+        self.data = workdir / "data"
+        self.port, self.http_port, self.authorizer_port = free_port(), free_port(), free_port()
+        self.origin = f"https://127.0.0.1:{self.port}"
+        self.url = self.origin + "/2fa"
+        self.verify = str(tls[0])
+        config = workdir / "totpgate.conf"
+        config.write_text(shipped_config(self.data, f"listen = 127.0.0.1:{self.authorizer_port}",
+                                         *(setting.format(port=self.port) for setting in settings)))
+        def on_loopback(host):
+            return {
+                "<VirtualHost *:443>": f"<VirtualHost *:{self.port}>",
+                "<VirtualHost *:80>": f"<VirtualHost *:{self.http_port}>",
+                f"/etc/letsencrypt/live/{host}/fullchain.pem": tls[0],
+                f"/etc/letsencrypt/live/{host}/privkey.pem": tls[1],
+            }
+
+        # Both sites enabled, as a2ensite links them: Apache reads them in name order, the second one first.
+        sites = self.run / "sites-enabled"
+        sites.mkdir()
+        (sites / "totpgate-authorizer.conf").write_text(filled_in(ROOT / "apache" / "totpgate-authorizer.conf", {
+            **on_loopback("app.example.com"),
+            # This host is also 127.0.0.1, the address the tests use.
+            "ServerName app.example.com": "ServerName app.example.com\n    ServerAlias 127.0.0.1",
+            "fcgi://127.0.0.1:9000/": f"fcgi://127.0.0.1:{self.authorizer_port}/",
+            "unix:/run/totpgate/totpgate.sock|": f"unix:{self.socket}|",
+            "/usr/local/share/totpgate/static/": f"{self.shared}/static/",
+            "/var/www/private/": f"{self.shared}/private/",
+            "http://127.0.0.1:8081/": f"http://127.0.0.1:{upstream.port}/",
+        }))
+        (sites / "totpgate-authorizer-vhost.conf").write_text(filled_in(ROOT / "apache" / "totpgate-authorizer-vhost.conf", {
+            **on_loopback("wiki.example.com"),
+            "/var/www/wiki/": f"{self.shared}/wiki/",
+        }))
+        (self.run / "apache2.conf").write_text(APACHE_MAIN.format(
+            run=self.run, port=self.port, http_port=self.http_port, site=sites / "*.conf", server_config="",
+            modules="\n".join(f"LoadModule {name}_module /usr/lib/apache2/modules/mod_{name}.so" for name in self.MODULES)))
+        self.log = open(workdir / "totpgate.log", "w+")
+        self.responder = self.apache = None
+        responder = [str(BINARY), "serve", "--config", str(config), "--socket", str(self.socket), "--socket-group", "www-data"]
+        self.start(lambda: self.start_responder(responder), self.start_apache)
+
+    @staticmethod
+    def user_the_app_saw(record):
+        """The user names the app was told, as the example tells it: X-Auth-User."""
+        return record["x-auth-user"]
+
+
+LIGHTTPD_MAIN = """\
+# What Debian's /etc/lighttpd/lighttpd.conf sets that matters here, with the
+# modules `lighty-enable-mod fastcgi proxy setenv` adds.
+server.modules = ("mod_indexfile", "mod_access", "mod_alias", "mod_redirect",
+                  "mod_fastcgi", "mod_proxy", "mod_setenv", "mod_staticfile")
+server.document-root = "{shared}/empty"
+server.upload-dirs = ("{run}")
+server.errorlog = "{run}/error.log"
+server.pid-file = "{run}/lighttpd.pid"
+server.username = "www-data"
+server.groupname = "www-data"
+server.bind = "127.0.0.1"
+server.port = {http_port}
+server.http-parseopts = (
+  "header-strict" => "enable", "host-strict" => "enable", "host-normalize" => "enable",
+  "url-normalize-unreserved" => "enable", "url-normalize-required" => "enable", "url-ctrls-reject" => "enable",
+  "url-path-2f-decode" => "enable", "url-path-dotseg-remove" => "enable",
+)
+index-file.names = ("index.html")
+include_shell "/usr/share/lighttpd/create-mime.conf.pl"
+include "{site}"
+"""
+
+
+class LighttpdStack(TLSStack):
+    """Debian's lighttpd with lighttpd/totpgate-authorizer.conf as committed:
+    totpgate's pages at /2fa/ and, as the FastCGI authorizer, every other
+    URL of the host (the static directory, `upstream`), both over the unix
+    socket of a totpgate started as the systemd unit does, with the shipped
+    config and `settings`. lighttpd runs as www-data, as on Debian."""
+
+    # Headers an app might take the user from, spelled with hyphens, lower
+    # case: lighttpd's Forwarded, and those of the other examples.
+    IDENTITY_HEADERS = {"forwarded", "x-auth-user", "x-auth-groups", "remote-user"}
+
+    def __init__(self, workdir: Path, tls, upstream: Upstream, settings=()):
+        self.workdir = workdir
+        workdir.mkdir(parents=True)
+        self.base_path = "/2fa"
+        self.shared = shared_site("totpgate-lighttpd-")
+        (self.shared / "empty").mkdir()
+        self.run = self.shared / "run"
+        self.run.mkdir()
+        www_data = pwd.getpwnam("www-data")
+        os.chown(self.run, www_data.pw_uid, www_data.pw_gid)
+        self.socket = self.shared / "totpgate.sock"
+        self.data = workdir / "data"
+        self.port, self.http_port = free_port(), free_port()
+        self.origin = f"https://127.0.0.1:{self.port}"
+        self.url = self.origin + "/2fa"
+        self.verify = str(tls[0])
+        config = workdir / "totpgate.conf"
+        config.write_text(shipped_config(self.data, *(setting.format(port=self.port) for setting in settings)))
+        site = filled_in(ROOT / "lighttpd" / "totpgate-authorizer.conf", {
+            # This host is also 127.0.0.1, the address the tests use.
+            '$HTTP["host"] == "app.example.com"': r'$HTTP["host"] =~ "^(app\.example\.com|127\.0\.0\.1)(:[0-9]+)?$"',
+            '$SERVER["socket"] == ":443"': f'$SERVER["socket"] == "127.0.0.1:{self.port}"',
+            'include_shell "/usr/share/lighttpd/use-ipv6.pl 443"': "",
+            "/etc/letsencrypt/live/app.example.com/fullchain.pem": tls[0],
+            "/etc/letsencrypt/live/app.example.com/privkey.pem": tls[1],
+            "/run/totpgate/totpgate.sock": self.socket,
+            '"port" => 8081': f'"port" => {upstream.port}',
+            "/usr/local/share/totpgate/static/": f"{self.shared}/static/",
+            "/var/www/private/": f"{self.shared}/private/",
+        })
+        (self.run / "site.conf").write_text(site)
+        main = self.run / "lighttpd.conf"
+        main.write_text(LIGHTTPD_MAIN.format(shared=self.shared, run=self.run, http_port=self.http_port,
+                                             site=self.run / "site.conf"))
+        self.log = open(workdir / "totpgate.log", "w+")
+        self.responder = self.lighttpd = None
+        responder = [str(BINARY), "serve", "--config", str(config), "--socket", str(self.socket), "--socket-group", "www-data"]
+        self.start(lambda: self.start_responder(responder), lambda: self.start_lighttpd(main))
+
+    def start_lighttpd(self, main):
+        self.lighttpd = subprocess.Popen(["lighttpd", "-D", "-f", str(main)], stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.answers() or self.lighttpd.poll() is not None, "lighttpd")
+        assert self.lighttpd.poll() is None, self.error_log()
+
+    def error_log(self):
+        path = self.run / "error.log"
+        return path.read_text() if path.exists() else self.output()
+
+    @staticmethod
+    def user_the_app_saw(record):
+        """The user names the app was told, as the example tells it: remote_user in Forwarded."""
+        forwarded = [value for name, value in record["headers"] if name.lower() == "forwarded"]
+        return [user for value in forwarded for user in re.findall(r'remote_user="([^"]*)"', value)]
+
+    def stop(self):
+        for process in (self.lighttpd, self.responder):
             terminate(process)
         self.log.close()
         shutil.rmtree(self.shared, ignore_errors=True)

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import BINARY, DEADLINE, ROOT, totp, wait_for
+from conftest import BINARY, DEADLINE, ROOT, free_port, totp, wait_for
 from deployments import (LoggedProcess, fastcgi, filled_in, make_install, shared_directory, shipped_config,
                          system_user, unit_settings)
 
@@ -28,13 +28,17 @@ def test_make_install_puts_everything_under_destdir_and_prefix(tmp_path):
     assert modes["etc/totpgate/totpgate.conf"] == 0o644  # no secret in it: the keys live in the data directory
     assert modes["usr/share/doc/totpgate/examples/totpgate-spawn-fcgi"] == 0o755
     assert modes["usr/share/man/man1/totpgate.1"] == 0o644
-    for example in ("nginx-auth-request.conf", "apache-totpgate.conf", "apache-totpgate-fcgid.conf"):
+    for example in ("nginx-auth-request.conf", "apache-totpgate.conf", "apache-totpgate-fcgid.conf",
+                    "apache-totpgate-authorizer.conf", "apache-totpgate-authorizer-vhost.conf",
+                    "lighttpd-totpgate-authorizer.conf"):
         assert modes[f"usr/share/doc/totpgate/examples/{example}"] == 0o644
     unit = (root / "usr/lib/systemd/system/totpgate.service").read_text()
     assert "ExecStart=/usr/bin/totpgate serve --config /etc/totpgate/totpgate.conf --socket /run/totpgate/totpgate.sock" in unit
     assert "/usr/local" not in unit
     nginx = (root / "usr/share/doc/totpgate/examples/nginx-auth-request.conf").read_text()
     assert "alias /usr/share/totpgate/static/;" in nginx
+    for example in ("apache-totpgate-authorizer.conf", "lighttpd-totpgate-authorizer.conf"):
+        assert "/usr/share/totpgate/static/" in (root / f"usr/share/doc/totpgate/examples/{example}").read_text()
     assert (root / "usr/bin/totpgate").read_bytes() == BINARY.read_bytes()
 
     # A reinstall keeps the operator's edits to the config file.
@@ -228,7 +232,7 @@ class UnitService(LoggedProcess):
     unit's own SystemCallFilter= lines (syscall_filter.py). Everything under
     `root`, a directory the service user can traverse."""
 
-    def __init__(self, root, user):
+    def __init__(self, root, user, settings=()):
         make_install(f"PREFIX={root}/usr", f"SYSCONFDIR={root}/etc")
         self.root, self.user = root, user
         self.unit = root / "usr/lib/systemd/system/totpgate.service"
@@ -244,7 +248,8 @@ class UnitService(LoggedProcess):
         # The installed config names the unit's state directory as its data dir.
         self.config = root / "etc/totpgate/totpgate.conf"
         self.config.write_text(filled_in(self.config, {f"data-dir = /var/lib/{state}\n": f"data-dir = {self.data}\n",
-                                                       "#base-path = /2fa": "base-path = /2fa"}))
+                                                       "#base-path = /2fa": "base-path = /2fa"})
+                               + "".join(f"{setting}\n" for setting in settings))
         [start] = self.setting("ExecStart")
         command = shlex.split(start.replace(f"/run/{runtime}/", f"{runtime_directory}/"))
         assert command[0] == str(root / "usr/bin/totpgate"), command  # no ExecStart= prefix (-, +, !, @)
@@ -300,13 +305,25 @@ class UnitService(LoggedProcess):
 
 
 @pytest.fixture
-def unit_service():
+def make_unit_service():
+    """`make(*settings)`: the unit's service with `settings` added to its config file."""
     with system_user() as user, shared_directory("totpgate-unit-") as root:
-        service = UnitService(root, user)
+        services = []
+
+        def make(*settings):
+            services.append(UnitService(root, user, settings))
+            return services[-1]
+
         try:
-            yield service
+            yield make
         finally:
-            service.close()
+            for service in services:
+                service.close()
+
+
+@pytest.fixture
+def unit_service(make_unit_service):
+    return make_unit_service()
 
 
 def login_form(socket):
@@ -347,3 +364,16 @@ def test_under_the_units_system_call_filter_systemctl_reload_rereads_the_config(
     wait_for(lambda: "Reloaded gate" in fastcgi(unit_service.socket, "GET", "/2fa/")[2], "the reloaded app-name")
     assert unit_service.process.poll() is None, unit_service.ended()
     assert unit_service.stop() == 0, unit_service.ended()
+
+
+def test_under_the_units_system_call_filter_serve_listens_on_the_socket_and_a_port(make_unit_service):
+    # README, Protecting sites with Apache: `listen` in the config, next to the unit's socket.
+    address = f"127.0.0.1:{free_port()}"
+    service = make_unit_service(f"listen = {address}")
+    wait_for(lambda: "serving on" in service.output() or service.process.poll() is not None, "the start line")
+    assert f"serving on unix:{service.socket} (mode 660, group www-data) and tcp:{address} with" in service.output()
+    for target in (service.socket, address):
+        status, _, page = fastcgi(target, "GET", "/2fa/")
+        assert status == 200 and "Sign in" in page, target
+    assert service.stop() == 0, service.ended()
+    assert not service.socket.exists()

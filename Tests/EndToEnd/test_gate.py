@@ -3,15 +3,15 @@ and an app with totpgate at /2fa/, over TLS."""
 import json
 import re
 import time
-import urllib.parse
 
 import pytest
 import requests
 
 from conftest import make_stacks, sign, totp
-from deployments import GateStack, Upstream, self_signed_certificate
+from deployments import (ALICE_SECRET, GateStack, Upstream, assert_sent_to_login, logged_in, login_location,
+                         self_signed_certificate)
 
-SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+SECRET = ALICE_SECRET
 
 
 @pytest.fixture(scope="module")
@@ -38,28 +38,11 @@ def gate(make_gate):
     return gate
 
 
-def login_location(response):
-    """The path and decoded `rd` of a redirect to the login page."""
-    location = urllib.parse.urlsplit(response.headers["Location"])
-    return location.path, urllib.parse.parse_qs(location.query).get("rd", [None])[0]
-
-
-def logged_in(gate, rd=None):
-    browser = gate.browser()
-    response = browser.login("alice", code=totp(SECRET), rd=rd)
-    assert response.status_code == 303, response.text
-    return browser, response
-
-
 @pytest.mark.parametrize("path", ["/private/secret.txt", "/app/search?q=a+b&page=2", "/app/a%20b/%C3%A9?x=%26y"])
 def test_anonymous_requests_go_to_the_login_page_carrying_rd(gate, upstream, path):
     response = gate.fetch("GET", path)
-    assert response.status_code == 302
+    assert_sent_to_login(gate, response, path)
     assert response.headers["Location"].startswith(gate.origin + "/2fa/?rd=")
-    assert login_location(response) == ("/2fa/", path)
-    page = gate.browser().session.get(response.headers["Location"], timeout=10)
-    assert page.status_code == 200
-    assert f'name="rd" value="{path.replace("&", "&amp;")}"' in page.text
     assert upstream.received == []
 
 

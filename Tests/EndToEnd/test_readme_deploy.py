@@ -8,7 +8,6 @@ spawn-fcgi script; no certbot, so a self-signed certificate where Let's
 Encrypt puts one; nginx on loopback ports instead of 80 and 443; and the
 already built binary instead of a release build."""
 import grp
-import os
 import re
 import shlex
 import subprocess
@@ -19,51 +18,10 @@ import pytest
 import requests
 
 from conftest import BINARY, DEADLINE, ROOT, free_port, totp, wait_for
-from deployments import (NGINX_MAIN, LoggedProcess, Upstream, declared_groups, on_loopback, self_signed_certificate,
-                         shared_directory, system_user)
+from deployments import NGINX_MAIN, LoggedProcess, Upstream, declared_groups, on_loopback, shared_directory, system_user
+from readme_steps import HOST, Host, ReadmeSection, certificate_where_certbot_puts_it, curl
 
-HOST = "gate.example.org"  # "First name your host": not the example's own
-
-
-def deploy_section():
-    """The commands of README's Deploy section, a continued line joined to the next."""
-    section = (ROOT / "README.md").read_text().partition("\n## Deploy\n")[2].partition("\n## ")[0]
-    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
-    return [line.strip() for block in blocks for line in block.replace("\\\n", " ").splitlines() if line.strip()]
-
-
-def readme(command):
-    """`command`, which must be one of README's Deploy commands as written."""
-    commands = deploy_section()
-    assert " ".join(command.split()) in [" ".join(line.split()) for line in commands], \
-        f"README's Deploy section no longer says: {command}"
-    return command
-
-
-class Host:
-    """The machine being deployed to, rooted at `root`: commands run through
-    bash as root, with the places README names moved there."""
-
-    PLACES = ["/usr/local/", "/etc/totpgate/", "/etc/nginx/", "/etc/letsencrypt/", "/var/lib/totpgate", "/var/www/"]
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.user = "totpgate"
-        self.environment = dict(os.environ, host=HOST, PATH=f"{root}/usr/local/bin:{os.environ['PATH']}")
-
-    def here(self, command):
-        """`command` with README's places under the root and the service user's name."""
-        places = "|".join(re.escape(place) for place in self.PLACES)
-        command = re.sub(rf"(?<![\w/.-])({places})", lambda place: f"{self.root}{place.group(1)}", command)
-        return re.sub(r"(runuser -u |/usr/sbin/nologin )totpgate\b", rf"\g<1>{self.user}", command)
-
-    def run(self, command, **kwargs):
-        """Runs a README command here as root; returns its standard output."""
-        result = subprocess.run(["bash", "-c", self.here(command)], env=self.environment, cwd=self.root,
-                                capture_output=True, text=True, timeout=120, **kwargs)
-        assert result.returncode == 0, f"{command}\n{result.stderr}"
-        return result.stdout
-
+readme = ReadmeSection("Deploy")
 
 def debian_nginx(etc: Path, run: Path):
     """/etc/nginx as Debian lays it out (sites-available, sites-enabled with its
@@ -92,7 +50,7 @@ def follow_the_deploy_section(host, upstream):
     readme("host=app.example.com")
 
     # 1. The packages: every one that install-deps puts on a machine for building and running.
-    [apt_get] = [line for line in deploy_section() if line.startswith("apt-get install -y --no-install-recommends")]
+    [apt_get] = [line for line in readme.commands() if line.startswith("apt-get install -y --no-install-recommends")]
     groups = declared_groups()
     assert set(groups["build"] + groups["run"]) <= set(apt_get.split()), apt_get
 
@@ -119,7 +77,7 @@ def follow_the_deploy_section(host, upstream):
         services = []
         try:
             service, socket = start_without_systemd(host, user, services)
-            tls = certificate_where_certbot_puts_it(root)
+            tls = certificate_where_certbot_puts_it(root, readme)
             port = nginx_site(host, tls, socket, upstream, services)
             password = first_user(host, user)
             readmes_checks(host, port, tls)
@@ -150,15 +108,6 @@ def start_without_systemd(host, user, services):
     return service, socket
 
 
-def certificate_where_certbot_puts_it(root):
-    """5. A self-signed certificate for the host in Let's Encrypt's paths: (certificate, key)."""
-    readme('certbot certonly --standalone -d "$host"')
-    live = root / "etc/letsencrypt/live" / HOST
-    live.mkdir(parents=True)
-    certificate, key = self_signed_certificate(live, hosts=[HOST])
-    return certificate.rename(live / "fullchain.pem"), key.rename(live / "privkey.pem")
-
-
 def nginx_site(host, tls, socket, upstream, services):
     """6. The site, in a Debian layout, on loopback ports; nginx's workers run as www-data. Returns the TLS port."""
     root = host.root
@@ -184,11 +133,6 @@ def nginx_site(host, tls, socket, upstream, services):
     wait_for(lambda: subprocess.run([*curl(port, tls), "-so", "/dev/null", f"https://{HOST}:{port}/2fa/static/totpgate.css"],
                                     timeout=DEADLINE).returncode == 0, "nginx")
     return port
-
-
-def curl(port, tls):
-    """curl reaching the host on this machine's loopback `port`, trusting its certificate."""
-    return ["curl", "--resolve", f"{HOST}:{port}:127.0.0.1", "--cacert", str(tls[0])]
 
 
 def first_user(host, user):

@@ -137,4 +137,26 @@ struct RequestMappingTests {
         #expect(request.headers.values("host") == ["app.example.com:8443"])
         #expect(request.headers["cookie"] == "totpgate=abc")
     }
+
+    /// The role comes from the begin record, never from a parameter a web
+    /// server or client could add; a filter is no role of totpgate's.
+    @Test(arguments: [(RequestFraming.Role.responder, Request.Role.responder as Request.Role?), (.authorizer, .authorizer), (.filter, nil)])
+    func rolesOfTheBeginRecord(_ framed: RequestFraming.Role, _ role: Request.Role?) {
+        #expect(framed.request == role)
+    }
+
+    /// Apache's `mod_authnz_fcgi` sends no SCRIPT_NAME, PATH_INFO or
+    /// CONTENT_LENGTH; REQUEST_URI and HTTP_HOST are the protected request's.
+    @Test func anAuthorizerRequestKeepsTheProtectedAddress() {
+        let parameters: [(name: String, value: String)] = [
+            ("FCGI_ROLE", "AUTHORIZER"), ("HTTP_HOST", "app.example.com:8443"), ("HTTP_COOKIE", "totpgate=abc"),
+            ("REQUEST_SCHEME", "https"), ("REQUEST_METHOD", "POST"), ("QUERY_STRING", "a=1"), ("REQUEST_URI", "/private/x?a=1"),
+            ("FCGI_APACHE_ROLE", "AUTHENTICATOR"), ("FCGI_ROLE", "AUTHORIZER"),
+        ]
+        let request = RequestMapping(basePath: "/2fa").request(parameters: parameters, body: [], role: .authorizer)
+        #expect(request.role == .authorizer)
+        #expect(request.originalURI == "/private/x?a=1")
+        #expect(request.headers["host"] == "app.example.com:8443")
+        #expect(request.isHTTPS && request.method == .post && request.basePath == "/2fa")
+    }
 }

@@ -10,10 +10,12 @@ import Web
 struct ResponderTests {
     typealias Records = FastCGIRecords
 
-    /// Answers `METHOD PATH BODY`, so a test sees what reached the handler.
+    /// Answers `METHOD PATH BODY`, so a test sees what reached the handler;
+    /// `authorizer METHOD PATH BODY` for a request in that role.
     struct Echo: HTTPResponder {
         func respond(to request: Request) -> Response {
-            Response(body: Array("\(request.method.rawValue) \(request.path) \(String(decoding: request.body, as: UTF8.self))".utf8))
+            let role = request.role == .authorizer ? "authorizer " : ""
+            return Response(body: Array("\(role)\(request.method.rawValue) \(request.path) \(String(decoding: request.body, as: UTF8.self))".utf8))
         }
 
         func respond(to error: HTTPError, for request: Request) -> Response {
@@ -21,28 +23,30 @@ struct ResponderTests {
         }
     }
 
-    /// A started responder; `stop()` stops it and removes its socket.
+    /// A started responder on `sockets` listening sockets; `stop()` stops it and removes them.
     final class Running: Sendable {
         let directory: TemporaryDirectory
-        let path: String
+        let paths: [String]
         let responder: Responder
-        private let endpoint: Endpoint
+        private let endpoints: [Endpoint]
 
-        init(threads: Int = 2, requestTimeout: Duration = .seconds(60)) throws {
+        init(threads: Int = 2, requestTimeout: Duration = .seconds(60), sockets: Int = 1) throws {
             directory = try TemporaryDirectory()
-            path = directory.path("s")
-            endpoint = .unixSocket(path: path, mode: 0o600, group: nil)
-            let listener = try ListeningSocket.open(endpoint)
-            responder = try Responder(listener: listener, threads: threads, requestTimeout: requestTimeout, basePath: "",
+            paths = (0..<sockets).map { [directory] in directory.path("s\($0)") }
+            endpoints = paths.map { .unixSocket(path: $0, mode: 0o600, group: nil) }
+            let listeners = try endpoints.map(ListeningSocket.open)
+            responder = try Responder(listeners: listeners, threads: threads, requestTimeout: requestTimeout, basePath: "",
                                       logger: Logger(label: "test"))
             try responder.start { _ in Echo() }
         }
 
-        func client() throws -> FastCGIClient { try FastCGIClient(path: path) }
+        var path: String { paths[0] }
+
+        func client(socket: Int = 0) throws -> FastCGIClient { try FastCGIClient(path: paths[socket]) }
 
         func stop() {
             responder.stop()
-            ListeningSocket.remove(endpoint)
+            endpoints.forEach(ListeningSocket.remove)
         }
     }
 
@@ -145,7 +149,28 @@ struct ResponderTests {
         defer { running.stop() }
         let client = try running.client()
         client.send(Records.begin(role: 2) + Records.parameters([("REQUEST_URI", "/app"), ("CONTENT_LENGTH", "5")]))
-        #expect(try #require(client.response()).hasSuffix("GET /app "))
+        #expect(try #require(client.response()).hasSuffix("authorizer GET /app "))
+    }
+
+    /// totpgate is no FastCGI filter: the web server gets an error page to show.
+    @Test func aFilterIsRefusedWith501() throws {
+        let running = try Running()
+        defer { running.stop() }
+        let client = try running.client()
+        client.send(Records.begin(role: 3) + Records.parameters([("REQUEST_URI", "/app")]) + Records.standardInput([]))
+        #expect(try #require(client.response()).hasPrefix("Status: 501 Not Implemented\r\n"))
+    }
+
+    /// A unix socket for nginx and a TCP port for Apache's authorizer: each
+    /// socket has its own accept loops, with one thread each here.
+    @Test func everyListeningSocketIsServed() throws {
+        let running = try Running(threads: 1, sockets: 2)
+        defer { running.stop() }
+        for socket in 0..<2 {
+            let client = try running.client(socket: socket)
+            client.send(Records.get("/on/\(socket)"))
+            #expect(try #require(client.response()).hasSuffix("GET /on/\(socket) "))
+        }
     }
 
     /// A stop lets a request that has begun to arrive finish and be answered.

@@ -122,6 +122,43 @@ struct RouterTests {
         #expect(policy == SecurityHeaders<Int>(formTargets: ["app.example.com"]).contentSecurityPolicy)
     }
 
+    static func makeRouterWithAuthorizer(_ status: HTTPStatus) -> Router<Int> {
+        var router = Self.makeRouter()
+        router.authorize { request, _ in Response(status: status, headers: ["X-Judged": request.originalURI]) }
+        return router
+    }
+
+    /// An authorizer request is for another site: its path is never one of this site's routes.
+    @Test(arguments: [(HTTPMethod.get, "/"), (.post, "/login"), (.get, "/fail"), (.get, "/missing"), (.head, ""),
+                      (HTTPMethod(rawValue: "PROPFIND"), "/app/x")])
+    func everyAuthorizerRequestGoesToTheAuthorizer(_ method: HTTPMethod, _ path: String) {
+        let request = Request(method: method, path: path, originalURI: "/app/x?y", role: .authorizer)
+        let response = Self.respond(Self.makeRouterWithAuthorizer(.ok), request, context: 0)
+        #expect(response.status == .ok)
+        #expect(response.headers["X-Judged"] == "/app/x?y")
+    }
+
+    @Test func withoutAnAuthorizerNoAuthorizerRequestReachesARoute() {
+        #expect(Self.respond(Self.makeRouter(), Request(path: "/", role: .authorizer), context: 0).status == .notFound)
+    }
+
+    @Test func responderRequestsStillGoToTheirRoutes() {
+        let response = Self.respond(Self.makeRouterWithAuthorizer(.ok), Request(path: "/"), context: 3)
+        #expect(response.body == Array("home 3".utf8))
+        #expect(response.headers["X-Judged"] == nil)
+    }
+
+    /// The web server adds the headers of an authorizer's 200 to the protected
+    /// site's answer (Apache does), so none of this site's may be among them;
+    /// what it sends to the browser instead (a redirect, a refusal) carries them.
+    @Test(arguments: [(HTTPStatus.ok, false), (.found, true), (.forbidden, true)])
+    func securityHeadersOnlyWhereTheBrowserSeesTheAnswer(_ status: HTTPStatus, _ expected: Bool) {
+        let response = Self.respond(Self.makeRouterWithAuthorizer(status), Request(path: "/x", role: .authorizer), context: 0)
+        for name in ["Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "X-Content-Type-Options", "Cache-Control"] {
+            #expect((response.headers[name] != nil) == expected, "\(name)")
+        }
+    }
+
     @Test func handlersMayForbidCaching() {
         var router = Router<Int>(errorPage: { error, _ in Response(status: error.status) })
         router.add(SecurityHeaders())

@@ -28,7 +28,8 @@ struct ConfigFileTests {
         (["threads = 0"], ":1: threads = 0: must be a whole number from 1 to 256"),
         (["# a comment", "cookie-secure = sometimes"], ":2: cookie-secure = sometimes: must be auto, always or never"),
         (["thread = 3"], ":1: unknown key \"thread\" (README: Configuration lists the keys)"),
-        (["socket = /a", "listen = 127.0.0.1:9000"], "socket and listen are both set; use one of them"),
+        (["login-url = auth.example.com/2fa/"],
+         ":1: login-url = auth.example.com/2fa/: must be an https:// URL or a path, e.g. https://auth.example.com/2fa/ or /2fa/"),
     ])
     func aBadFileStopsServeWithOneLine(_ lines: [String], _ message: String) throws {
         let file = path("bad.conf")
@@ -110,5 +111,45 @@ struct ConfigFileTests {
         #expect(!FileManager.default.fileExists(atPath: path("file.sock")))
         #expect(output.contains("serving on unix:\(path("option.sock")) (mode 660) with 2 workers of 2 threads, mounted at /2fa/; "
                                 + "store: SQLite \(path("data"))/totpgate.db"), "\(output)")
+    }
+
+    /// The unit's socket for nginx and the file's TCP port for Apache's
+    /// `mod_authnz_fcgi` (TCP only): every worker answers on both.
+    @Test func aSocketAndATCPAddressServeAtOnce() throws {
+        let address = "127.0.0.1:\(freeLoopbackPort())"
+        let file = try config("data-dir = \(path("data"))", "listen = \(address)", "base-path = /2fa")
+        let server = try ServeProcess(["serve", "--config", file, "--socket", path("both.sock"), "--threads", "1", "--workers", "2"],
+                                      log: path("serve.log"))
+        let output = server.waitForLog("serving on")
+        let answers = try [path("both.sock"), address].map(loginPage(through:))
+        #expect(server.stop() == 0)
+        #expect(output.contains("serving on unix:\(path("both.sock")) (mode 660) and tcp:\(address) with 2 workers of 1 threads "
+                                + "on each socket, "), "\(output)")
+        #expect(answers.allSatisfy { $0.hasPrefix("Status: 200 OK\r\n") && $0.contains("action=\"/2fa/login\"") }, "\(answers)")
+    }
+
+    /// Under spawn-fcgi (the socket on fd 0), `listen` adds the TCP port
+    /// rather than replacing the socket nginx uses.
+    @Test func theSocketOnFD0AndATCPAddressServeAtOnce() throws {
+        let spawnFCGI = try #require(which("spawn-fcgi"), "spawn-fcgi must be installed")
+        let address = "127.0.0.1:\(freeLoopbackPort())"
+        let server = try ServeProcess(
+            ["serve", "--data-dir", path("data"), "--listen", address, "--base-path", "/2fa", "--threads", "1", "--workers", "2"],
+            launcher: [spawnFCGI, "-n", "-s", path("fd0.sock"), "--"], log: path("serve.log"))
+        let output = server.waitForLog("serving on")
+        let answers = try [path("fd0.sock"), address].map(loginPage(through:))
+        #expect(server.stop() == 0)
+        #expect(output.contains("serving on the socket on fd 0 and tcp:\(address) with 2 workers of 1 threads on each socket, "),
+                "\(output)")
+        #expect(answers.allSatisfy { $0.hasPrefix("Status: 200 OK\r\n") }, "\(answers)")
+    }
+
+    /// `GET /2fa/` through libfcgi's `cgi-fcgi`, to a socket path or a TCP address.
+    func loginPage(through target: String) throws -> String {
+        let cgiFCGI = try #require(which("cgi-fcgi"), "cgi-fcgi (Debian's libfcgi-bin) must be installed")
+        let result = try run(cgiFCGI, ["-bind", "-connect", target], environment: [
+            "REQUEST_METHOD": "GET", "REQUEST_URI": "/2fa/", "DOCUMENT_URI": "/2fa/", "QUERY_STRING": "", "CONTENT_LENGTH": "0",
+        ])
+        return result.stdout
     }
 }

@@ -6,11 +6,14 @@ final class ServeProcess {
     let process = Process()
     let logPath: String
 
-    init(_ arguments: [String], log: String) throws {
+    /// `totpgate` with `arguments`, started by `launcher` (such as
+    /// spawn-fcgi and its options) when given.
+    init(_ arguments: [String], launcher: [String] = [], log: String) throws {
         logPath = log
         _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.executableURL = URL(fileURLWithPath: totpgatePath)
-        process.arguments = arguments
+        let command = launcher + [totpgatePath] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try process.run()
     }

@@ -20,7 +20,7 @@ struct TotpgateTests {
         ["nonsense"],
         ["serve", "--lock-duration", "9223372036854775807"],
         ["serve", "--throttle-delay", "-1"],
-        ["serve", "--socket", "/tmp/x.sock", "--listen", "127.0.0.1:9000"],
+        ["serve", "--login-url", "auth.example.com/2fa/"],
         ["serve", "--threads", "0"],
         ["serve", "--socket-mode", "999"],
         ["serve", "--base-path", "2fa"],

@@ -1,0 +1,213 @@
+import Testing
+import Web
+@testable import App
+
+/// Requests in the FastCGI Authorizer role, as Apache's `mod_authnz_fcgi` and
+/// lighttpd's authorizer mode send them: for another site's URL, judged like
+/// `/auth` and answered as the specification has the web server act on it.
+struct AuthorizerTests {
+    static let methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PROPFIND"]
+
+    /// `uri` of the protected site, asked about with the jar's cookie.
+    func authorize(_ app: TestApp, _ uri: String, cookie: String? = nil, method: HTTPMethod = .get, headers: HTTPHeaders = [:],
+                   https: Bool = true, basePath: String = "/2fa") -> Response {
+        // Apache and lighttpd send the protected URI; the path below the mount point then matches no page.
+        let path = uri.hasPrefix(basePath + "/") ? String(uri.dropFirst(basePath.count)) : ""
+        return app.send(method, path.split(separator: "?").first.map(String.init) ?? "", cookie: cookie, headers: headers,
+                        https: https, basePath: basePath, originalURI: uri, role: .authorizer)
+    }
+
+    func loggedIn(_ app: TestApp) throws -> String {
+        try app.addUser()
+        let browser = Browser(app, basePath: "/2fa")
+        #expect(try browser.login(code: app.code()).location == "/2fa/home")
+        return "totpgate=" + (browser.cookie ?? "")
+    }
+
+    /// The user and groups go to the protected site as `Variable-` headers;
+    /// nothing else, since Apache adds every other header of a 200 to the
+    /// site's own answer.
+    @Test(arguments: methods)
+    func aFullSessionMayGoOnAndTheSiteLearnsWho(_ method: String) throws {
+        let app = try TestApp()
+        let cookie = try loggedIn(app)
+        let response = authorize(app, "/private/report.pdf", cookie: cookie, method: HTTPMethod(rawValue: method))
+        #expect(response.status == .ok)
+        // (A Content-Length, which the transport writes anyway, describes this answer's own empty body.)
+        #expect(response.headers.map(\.name).filter { $0 != "Content-Length" }.sorted()
+            == ["Variable-REMOTE_USER", "Variable-TOTPGATE_GROUPS"])
+        #expect(response.headers["Variable-REMOTE_USER"] == "alice")
+        #expect(response.headers["Variable-TOTPGATE_GROUPS"] == "")
+        #expect(response.body.isEmpty)
+    }
+
+    /// The groups as the store has them, sorted; a change reaches the site
+    /// once the session cache has let the old answer go.
+    @Test func theSiteLearnsTheUsersGroups() throws {
+        let app = try TestApp()
+        let cookie = try loggedIn(app)
+        _ = try app.accounts().changeGroups(named: "alice", adding: ["wiki", "admins"], removing: [])
+        app.outliveTheSessionCache()
+        #expect(authorize(app, "/app/", cookie: cookie).headers["Variable-TOTPGATE_GROUPS"] == "admins,wiki")
+        _ = try app.accounts().changeGroups(named: "alice", adding: [], removing: ["wiki"])
+        app.outliveTheSessionCache()
+        #expect(authorize(app, "/app/", cookie: cookie).headers["Variable-TOTPGATE_GROUPS"] == "admins")
+    }
+
+    /// Even where a path of the protected site is also one of totpgate's.
+    @Test(arguments: ["/", "/home", "/login", "/auth", "/2fa/", "/2fa/home", "/2fa/auth", "/2fa/qr"])
+    func noPageOfTheGateAnswersForTheSite(_ uri: String) throws {
+        let app = try TestApp()
+        for basePath in ["", "/2fa"] {
+            let anonymous = authorize(app, uri, basePath: basePath)
+            #expect(anonymous.status == .found, "\(uri) under \(basePath)")
+            #expect(anonymous.body.isEmpty)
+        }
+    }
+
+    @Test(arguments: ["/private/report.pdf", "/app/search?q=a+b&page=2", "/a%20b/%C3%A9?x=%26", "/"])
+    func aVisitorWithoutSessionGoesToTheLoginPageAndBack(_ uri: String) throws {
+        let app = try TestApp()
+        let response = authorize(app, uri)
+        #expect(response.status == .found)
+        #expect(response.headers["Cache-Control"] == "no-store")
+        #expect(response.headers["Variable-REMOTE_USER"] == nil)
+        let location = try #require(response.headers["Location"])
+        #expect(location.hasPrefix("/2fa/?rd="))
+        #expect(try FormFields(decoding: String(location.dropFirst("/2fa/?".count)))["rd"] == uri)
+        // The login page carries it on, and the login leads back there.
+        try app.addUser()
+        let browser = Browser(app, basePath: "/2fa")
+        #expect(browser.get("/", query: String(location.dropFirst("/2fa/?".count))).text
+            .contains("name=\"rd\" value=\"\(uri.replacingOccurrences(of: "&", with: "&amp;"))\""))
+        #expect(try browser.login(code: app.code(), rd: uri).location == uri)
+        #expect(authorize(app, uri, cookie: "totpgate=" + (browser.cookie ?? "")).status == .ok)
+    }
+
+    @Test func aLoginNotFinishedIsNoSession() throws {
+        let app = try TestApp()
+        try app.addUser()
+        let browser = Browser(app, basePath: "/2fa")
+        #expect(try browser.login().location == "/2fa/login/code")
+        let response = authorize(app, "/app/", cookie: "totpgate=" + (browser.cookie ?? ""))
+        #expect(response.status == .found && response.headers["Location"] == "/2fa/?rd=%2Fapp%2F")
+    }
+
+    @Test func aLoggedOutSessionIsNoSessionEvenFromACopyOfTheCookie() throws {
+        let app = try TestApp()
+        let cookie = try loggedIn(app)
+        #expect(authorize(app, "/app/", cookie: cookie).status == .ok)
+        #expect(app.get("/logout", cookie: cookie, basePath: "/2fa").status == .seeOther)
+        #expect(authorize(app, "/app/", cookie: cookie).status == .found)
+    }
+
+    @Test func aSessionEndedElsewhereEndsWithinTheCacheTime() throws {
+        let app = try TestApp()
+        let cookie = try loggedIn(app)
+        #expect(authorize(app, "/app/", cookie: cookie).status == .ok)
+        try app.accounts().logoutEverywhere(named: "alice")
+        app.outliveTheSessionCache()
+        #expect(authorize(app, "/app/", cookie: cookie).status == .found)
+    }
+
+    /// Apache passes on the other headers of a 200, so the cookie is renewed
+    /// while the protected site is in use (lighttpd drops them).
+    @Test func aSessionInUseIsRenewed() throws {
+        let app = try TestApp()
+        let cookie = try loggedIn(app)
+        #expect(authorize(app, "/app/", cookie: cookie).headers["Set-Cookie"] == nil)
+        app.clock.advance(25 * 60)
+        let renewed = authorize(app, "/app/", cookie: cookie)
+        #expect(renewed.status == .ok)
+        let value = try #require(Browser.cookieValue(in: renewed))
+        app.clock.advance(25 * 60)  // 50 min after login: only the renewed cookie is within the 30 min idle limit
+        #expect(authorize(app, "/app/", cookie: "totpgate=" + value).status == .ok)
+        #expect(authorize(app, "/app/", cookie: cookie).status == .found)
+    }
+
+    /// lighttpd drops the renewed cookie of a 200, so a page the browser
+    /// navigates to takes the session through the login page for it once half
+    /// its idle time is gone, and back.
+    @Test func aSessionPastHalfItsIdleTimeIsRenewedThroughTheLoginPage() throws {
+        let app = try TestApp()
+        let browser = Browser(app, basePath: "/2fa")
+        try app.addUser()
+        _ = try browser.login(code: app.code())
+        app.clock.advance(16 * 60)
+        let cookie = "totpgate=" + (browser.cookie ?? "")
+        let detour = authorize(app, "/app/page?x=1", cookie: cookie, headers: ["Sec-Fetch-Mode": "navigate"])
+        #expect(detour.status == .found)
+        #expect(detour.headers["Location"] == "/2fa/?rd=%2Fapp%2Fpage%3Fx%3D1")
+        let back = browser.get("/", query: "rd=%2Fapp%2Fpage%3Fx%3D1")
+        #expect(back.status == .seeOther && back.location == "/app/page?x=1")
+        let renewed = try #require(Browser.cookieValue(in: back))
+        #expect(renewed != cookie.dropFirst("totpgate=".count))
+        app.clock.advance(20 * 60)  // 36 min after login: only the renewed cookie still lives
+        let again = authorize(app, "/app/page?x=1", cookie: "totpgate=" + renewed, headers: ["Sec-Fetch-Mode": "navigate"])
+        #expect(again.status == .found)  // past half its idle time again: the next detour
+        #expect(authorize(app, "/app/page?x=1", cookie: "totpgate=" + renewed).status == .ok)
+        #expect(authorize(app, "/app/page?x=1", cookie: cookie).status == .found)
+    }
+
+    /// Not for a script's request, a form's POST, or a session used lately.
+    @Test(arguments: [(HTTPMethod.get, "cors", 16), (.get, nil, 16), (.post, "navigate", 16), (.get, "navigate", 14)]
+          as [(HTTPMethod, String?, Int64)])
+    func onlyANavigationTakesTheDetour(_ method: HTTPMethod, _ mode: String?, _ minutes: Int64) throws {
+        let app = try TestApp()
+        let cookie = try loggedIn(app)
+        app.clock.advance(minutes * 60)
+        let response = authorize(app, "/app/", cookie: cookie, method: method, headers: mode.map { ["Sec-Fetch-Mode": $0] } ?? [:])
+        #expect(response.status == .ok)
+        #expect(response.headers["Variable-REMOTE_USER"] == "alice")
+    }
+
+    /// Whatever a client sends, it cannot name the user: only a verified session does.
+    @Test func aClientCannotNameTheUser() throws {
+        let app = try TestApp()
+        let forged: HTTPHeaders = ["Variable-REMOTE_USER": "admin", "Remote-User": "admin", "X-Auth-User": "admin",
+                                   "Authorization": "Basic YWRtaW46YWRtaW4="]
+        #expect(authorize(app, "/app/", headers: forged).status == .found)
+        let cookie = try loggedIn(app)
+        #expect(authorize(app, "/app/", cookie: cookie, headers: forged).headers["Variable-REMOTE_USER"] == "alice")
+    }
+
+    @Test(arguments: [
+        ("https://auth.example.com/2fa/", "https://auth.example.com/2fa/?rd=https%3A%2F%2Fapp.example.com%2Fx%3Fy%3D1"),
+        ("https://auth.example.com/login?from=wiki", "https://auth.example.com/login?from=wiki&rd=https%3A%2F%2Fapp.example.com%2Fx%3Fy%3D1"),
+        ("/sso/", "/sso/?rd=https%3A%2F%2Fapp.example.com%2Fx%3Fy%3D1"),
+    ])
+    func theLoginPageIsTheLoginURLWithAnAbsoluteRdForAnAllowedHost(_ loginURL: String, _ location: String) throws {
+        let app = try TestApp {
+            $0.loginURL = loginURL
+            $0.allowedRedirectHosts = ["app.example.com"]
+        }
+        let response = authorize(app, "/x?y=1", headers: ["Host": "app.example.com"])
+        #expect(response.headers["Location"] == location)
+    }
+
+    @Test(arguments: ["//evil.example/", "/" + String(repeating: "a", count: 2000)])
+    func anAddressThatCouldNotBeRdIsLeftOut(_ uri: String) throws {
+        let response = authorize(try TestApp(), uri)
+        #expect(response.status == .found)
+        #expect(response.headers["Location"] == "/2fa/")
+    }
+
+    /// The same decision as `/auth`, whoever asks.
+    @Test func theAnswerMatchesAuthForEverySession() throws {
+        let app = try TestApp()
+        try app.addUser()
+        let half = Browser(app, basePath: "/2fa")
+        _ = try half.login()
+        let full = Browser(app, basePath: "/2fa")
+        _ = try full.login(code: app.code())
+        for cookie in [nil, "totpgate=garbage", half.cookie.map { "totpgate=" + $0 }, full.cookie.map { "totpgate=" + $0 }] {
+            let auth = app.send(.get, "/auth", cookie: cookie, basePath: "/2fa", originalURI: "/app/")
+            let authorizer = authorize(app, "/app/", cookie: cookie)
+            #expect([auth.status, authorizer.status] == [.ok, .ok] || [auth.status, authorizer.status] == [.unauthorized, .found])
+            #expect(auth.headers["X-Auth-User"] == authorizer.headers["Variable-REMOTE_USER"])
+            if let returnTo = auth.headers["X-Auth-Return-To"] {
+                #expect(authorizer.headers["Location"] == "/2fa/?rd=" + returnTo)
+            }
+        }
+    }
+}
