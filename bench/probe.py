@@ -61,7 +61,7 @@ def sessions(backend):
     cookies = {}
     for route in GET_ROUTES:
         cookie = {"full": full, "enrol": enrol}.get(route.session)
-        cookies[route.key] = web.probe(backend, route, cookie)
+        cookies[route.key] = web.probe(backend.port, route, cookie)
     return cookies
 
 
@@ -174,7 +174,7 @@ def callgrind(arguments, work, processes, log):
             continue
         # Fetched again now: the worker's slow start may have aged the session past its renewal
         # interval, and a run with a stale cookie would measure its re-signing on every request.
-        cookie = web.probe(backend, route, cookies[route.key])
+        cookie = web.probe(backend.port, route, cookies[route.key])
         before = dump("before " + route.key)
         for _ in range(arguments.requests):
             answer = web.fetch(port, "GET", route.path, cookie=cookie, timeout=web.DEADLINE)
