@@ -160,6 +160,8 @@ class Backend:
     users: dict = field(default_factory=dict)   # login name -> base32 secret
     process: subprocess.Popen | None = None
     store: str | None = None   # totpgate's --store; None for its default, SQLite in the data directory
+    config: str | None = None  # a totpgate config file's text (access rules), given with --config
+    routes: set | None = None  # the only routes measured on it; None for every route it serves
 
     def pids(self):
         """The responder's processes: itself, and its workers (totpgate's, the floor's, gunicorn's)."""
@@ -226,11 +228,26 @@ def start_totpgate(backend, work, processes, threads, workers, log, authorizer_p
         jobs.append(pool.submit(add, FRESH_USER, None))
         for job in jobs:
             job.result()
+    config = []
+    if backend.config:
+        (work / f"{backend.name}.conf").write_text(backend.config)
+        config = ["--config", str(work / f"{backend.name}.conf")]
     backend.process = processes.start(backend.name, [
-        str(TOTPGATE), "serve", "--socket", str(backend.socket), *listen, "--data-dir", str(data), *store,
+        str(TOTPGATE), "serve", "--socket", str(backend.socket), *listen, "--data-dir", str(data), *store, *config,
         "--cookie-secure", "never", "--workers", str(workers), "--threads", str(threads)], log)
     # The master makes the socket at once; the start-up line comes once every worker is ready.
     wait_for(lambda: f"serving on unix:{backend.socket}" in Path(log.name).read_text(), f"{backend.label}'s workers", backend.process)
+
+
+def access_rules(count):
+    """A config file of `count` access rules as a deployment might write them: exact hosts, wildcards and
+    path prefixes, every one tried for wrk's requests (Host 127.0.0.1, /auth) and the last one deciding."""
+    rules = [f"access = app{i}.example.com/ group:team{i}" for i in range(count - 10)]
+    rules += [f"access = *.site{i}.example.org/ any fresh=10m" for i in range(5)]
+    rules += [f"access = 127.0.0.1/admin{i}/ group:admins" for i in range(4)]
+    rules.append("access = 127.0.0.1/ any")
+    assert len(rules) == count
+    return "".join(rule + "\n" for rule in rules) + "default-access = deny\n"
 
 
 def start_floor(backend, work, processes, threads, workers, log):
@@ -539,6 +556,7 @@ def measure(backends, settings, out, apache_port):
         for repeat in range(settings.repeats):
             for backend in rotated(backends, repeat):
                 if ((backend.name == "floor" and not route.floor) or (backend.store and not route.store)
+                        or (backend.routes is not None and route.key not in backend.routes)
                         or (route.key, backend.name) in skipped):
                     continue
                 try:
@@ -638,6 +656,9 @@ def main():
         Backend("floor", "C floor", free_port(), work / "floor.sock", False),
         Backend("flask", "Flask", free_port(), work / "flask.sock", True, dict(users)),
         Backend("totpgate_pg", "totpgate+PG", free_port(), work / "totpgate-pg.sock", True, dict(users), store=postgres),
+        # /auth with 50 access rules, the one that lets the request through the last of them.
+        Backend("totpgate_rules", "totpgate+50 rules", free_port(), work / "totpgate-rules.sock", False,
+                {BENCH_USER: users[BENCH_USER]}, config=access_rules(50), routes={"auth"}),
     ]
     processes = Processes()
     load_before = Path("/proc/loadavg").read_text().split()[:3]
@@ -652,6 +673,7 @@ def main():
             start_floor(backends[1], work, processes, settings.responder_threads, settings.responder_workers, log)
             start_flask(backends[2], work, processes, settings.flask_workers, log)
             start_totpgate(backends[3], work, processes, settings.responder_threads, settings.responder_workers, log)
+            start_totpgate(backends[4], work, processes, settings.responder_threads, settings.responder_workers, log)
             start_nginx(backends, work, processes, log)
             apache_port = start_apache(work, processes, authorizer_port, log)
             print(f"web: backends up in {time.monotonic() - started:.0f} s (users created); measuring", flush=True)

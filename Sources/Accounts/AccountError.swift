@@ -13,6 +13,10 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     case emptyPassword
     /// A password shorter or longer than ``PasswordRules`` allow.
     case passwordLength(characters: Int, allowed: ClosedRange<Int>)
+    /// A new password that is the user's name (NIST SP 800-63B 5.1.1.2).
+    case passwordIsUserName
+    /// A new password among the most common ones (``CommonPasswords``).
+    case commonPassword
     /// A TOTP secret with fewer bits than enrolment requires.
     case secretTooShort(bits: Int, minimum: Int)
     /// The user already has a second factor.
@@ -35,6 +39,8 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
         case .emptyPassword: "the password is empty"
         case .passwordLength(let characters, let allowed):
             "the password has \(characters) characters; \(allowed.lowerBound) to \(allowed.upperBound) are allowed"
+        case .passwordIsUserName: "the password may not be the user name"
+        case .commonPassword: "the password is one of the most common ones, which attackers try first"
         case .secretTooShort(let bits, let minimum): "the TOTP secret has \(bits) bits; at least \(minimum) are required"
         case .alreadyEnrolled(let name): "\(name) already has two-factor authentication"
         case .notEnrolled(let name): "\(name) has no two-factor authentication"

@@ -95,6 +95,12 @@ extension AccountService {
         return groups
     }
 
+    /// The user named `name` (found regardless of case) as stored, with their groups, sorted.
+    public func groups(named name: String) throws -> (name: String, groups: [String]) {
+        let user = try existingUser(named: name)
+        return (user.name, user.groups)
+    }
+
     /// Every user with their state at `now`, by name.
     public func listUsers(now: Int64) throws -> [UserSummary] {
         try store.allUsers().map { try summary(of: $0, now: now) }

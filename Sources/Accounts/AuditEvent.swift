@@ -42,6 +42,8 @@ public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
     case loggedOutEverywhere(user: String)
     /// The password was changed (and every session ended).
     case passwordChanged(user: String)
+    /// A wrong current password at a self-service password change.
+    case passwordChangeFailed(user: String)
     /// Two-factor authentication was removed (and every session ended).
     case secondFactorReset(user: String)
     /// A lock and the failure count were cleared.
@@ -72,6 +74,7 @@ public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
         case .loggedOut: "logged-out"
         case .loggedOutEverywhere: "logged-out-everywhere"
         case .passwordChanged: "password-changed"
+        case .passwordChangeFailed: "password-change-failed"
         case .secondFactorReset: "second-factor-reset"
         case .unlocked: "unlocked"
         case .userAdded: "user-added"
@@ -88,7 +91,7 @@ public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
         case .loginFailed(let user, _), .throttled(let user, _), .locked(let user, _), .refusedWhileLocked(let user): user
         case .loginSucceeded(let user, _), .replayRefused(let user), .enrolled(let user), .recoveryCodeUsed(let user, _),
              .recoveryCodesRegenerated(let user), .loggedOut(let user), .loggedOutEverywhere(let user),
-             .passwordChanged(let user), .secondFactorReset(let user), .unlocked(let user),
+             .passwordChanged(let user), .passwordChangeFailed(let user), .secondFactorReset(let user), .unlocked(let user),
              .userAdded(let user), .userDeleted(let user), .groupsChanged(let user, _),
              .deviceRemembered(let user), .deviceForgotten(let user):
             user

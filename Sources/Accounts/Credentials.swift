@@ -73,6 +73,15 @@ public enum PasswordRules {
         }
     }
 
+    /// Throws unless `password` may become `userName`'s new password: of an
+    /// allowed length, not the name itself, nor among ``CommonPasswords``
+    /// (case ignored for both).
+    public static func validateNew(_ password: String, userName: String) throws {
+        try validate(password)
+        guard password.lowercased() != userName.lowercased() else { throw AccountError.passwordIsUserName }
+        guard !CommonPasswords.contains(password) else { throw AccountError.commonPassword }
+    }
+
     /// A new random password such as `7kq2m-x9d4f-3bnzr-p0a8w` (100 bits), for `user add`.
     public static func generate() throws -> String {
         try ReadableCode.generate(groups: generatedGroups)

@@ -9,6 +9,8 @@ enum AccessDecision: Equatable {
     /// The visitor must log in first, then come back to `returnTo` (nil when
     /// the protected address could not be an `rd`).
     case logIn(returnTo: String?)
+    /// The user must enter a code again (a rule's `fresh=`), then come back.
+    case stepUp(returnTo: String?)
     /// Refused: the user may not reach this address.
     case deny
 }
@@ -22,9 +24,18 @@ extension Handlers {
         guard let session = context.session(at: .full) else {
             return .logIn(returnTo: guardedAddress(of: request))
         }
-        // The access rules, when there are any, decide here: on the user, their
-        // groups and the protected host and URI.
-        return .allow(session, groups: context.groups)
+        switch decide(for: session, host: request.headers["host"] ?? "", uri: request.originalURI, context).decision {
+        case .allow: return .allow(session, groups: context.groups)
+        case .stepUp: return .stepUp(returnTo: guardedAddress(of: request))
+        case .deny: return .deny
+        }
+    }
+
+    /// What the access rules say about `session`'s user asking for `uri` on
+    /// `host` (also what `/verify` asks about its `rd`).
+    func decide(for session: Session, host: String, uri: String, _ context: RequestContext) -> AccessPolicy.Verdict {
+        policy.decide(host: host, uri: uri, user: session.username, groups: context.groups,
+                      codeEnteredAt: session.codeEnteredAt, now: context.now)
     }
 
     /// The URL of the guarded request (`REQUEST_URI`, which an nginx

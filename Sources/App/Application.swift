@@ -51,7 +51,7 @@ public final class Application: Sendable {
         Handlers(
             pages: pages, revocations: revocations,
             enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep), clock: clock),
-            settings: settings
+            settings: settings, policy: settings.accessPolicy, devices: DeviceCookie(keys: keys, settings: settings)
         ).register(on: &router)
         self.router = router
         // Opens the database once now, so a broken store stops the start rather than the first request.
@@ -65,7 +65,7 @@ public final class Application: Sendable {
     }
 
     /// Templates every deployment must provide (a `--www` override included).
-    static let requiredTemplates = ["header", "footer", "login", "code", "enroll", "recovery", "home", "error"]
+    static let requiredTemplates = ["header", "footer", "login", "code", "enroll", "recovery", "home", "error", "verify", "denied", "password"]
 
     /// A worker for one thread, with its own database connection.
     public func makeWorker() throws -> Worker {

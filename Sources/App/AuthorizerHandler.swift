@@ -19,7 +19,9 @@ extension Handlers {
                 "Variable-REMOTE_USER": session.username,
                 "Variable-TOTPGATE_GROUPS": groups.joined(separator: ","),
             ])
-        case .logIn(let returnTo):
+        case .logIn(let returnTo), .stepUp(let returnTo):
+            // The login page sends a signed-in user on through /verify, which
+            // asks for the code only when a rule wants a fresher one.
             return logIn(returnTo: returnTo, request)
         case .deny:
             throw HTTPError(.forbidden, message: "You are signed in, but this address is not open to you.")

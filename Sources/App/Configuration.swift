@@ -33,11 +33,12 @@ public struct Configuration: Sendable {
     /// The defaults of DESIGN.md.
     public init() {}
 
-    /// Sets `key` from its text form; a repeatable key gains one more value.
-    public mutating func set(_ key: String, to value: String) throws(ConfigurationError) {
+    /// Sets `key` from its text form, given at `origin` (`FILE:LINE`, or the
+    /// option); a repeatable key gains one more value.
+    public mutating func set(_ key: String, to value: String, origin: String? = nil) throws(ConfigurationError) {
         guard let entry = Self.key(named: key) else { throw .unknownKey(key) }
         do {
-            try entry.apply(&self, value)
+            try entry.apply(&self, value, origin ?? "--" + key)
         } catch {
             throw .invalidValue(key: key, value: entry.shown(value), reason: error.reason)
         }
@@ -65,7 +66,7 @@ public struct Configuration: Sendable {
         for key in Self.keys where replaced.contains(key.name) { key.reset(&self) }
         for (key, value) in assignments {
             do {
-                try key.apply(&self, value)
+                try key.apply(&self, value, "--" + key.name)
             } catch {
                 throw .invalidOption(option: "--" + key.name, value: key.shown(value), reason: error.reason)
             }
@@ -77,8 +78,8 @@ public struct Configuration: Sendable {
     /// Each line is `key = value`, spaces around either being ignored; blank
     /// lines and lines starting with `#` are skipped. A value is taken as
     /// written, to the end of the line (no quoting, no trailing comments), so
-    /// it may hold `#` or spaces. A key other than `allowed-redirect-host` may
-    /// appear once. The first bad line stops it, with an error naming the line.
+    /// it may hold `#` or spaces. A key that is not repeatable (`access`,
+    /// `allowed-redirect-host`) may appear once. The first bad line stops it, with an error naming the line.
     public mutating func apply(configFile text: String, path: String) throws(ConfigurationError) {
         var firstLines: [String: Int] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -93,7 +94,7 @@ public struct Configuration: Sendable {
             }
             firstLines[key] = firstLines[key] ?? number
             do {
-                try set(key, to: value)
+                try set(key, to: value, origin: "\(path):\(number)")
             } catch {
                 throw .inFile(path: path, line: number, error)
             }

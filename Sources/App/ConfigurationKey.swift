@@ -15,7 +15,8 @@ extension Configuration {
         public let isRepeatable: Bool
         /// A value as an error may repeat it (a password taken out).
         let shown: @Sendable (String) -> String
-        let apply: @Sendable (inout Configuration, String) throws(InvalidValue) -> Void
+        /// Sets the value given at an origin (`FILE:LINE`, or the option), which some values record.
+        let apply: @Sendable (inout Configuration, String, String) throws(InvalidValue) -> Void
         /// Puts the default back, before options replace what a file gave.
         let reset: @Sendable (inout Configuration) -> Void
 
@@ -23,7 +24,7 @@ extension Configuration {
         init<Value: Sendable>(_ name: String, _ target: WritableKeyPath<Configuration, Value> & Sendable, _ type: ValueType<Value>,
                     default defaultValue: String, _ help: String) {
             self.init(name, valueName: type.valueName, default: defaultValue, help, repeatable: false, shown: type.shown,
-                      apply: { configuration, text throws(InvalidValue) in configuration[keyPath: target] = try type.parse(text) },
+                      apply: { configuration, text, _ throws(InvalidValue) in configuration[keyPath: target] = try type.parse(text) },
                       reset: { $0[keyPath: target] = Configuration()[keyPath: target] })
         }
 
@@ -31,7 +32,7 @@ extension Configuration {
         init<Value: Sendable>(_ name: String, _ target: WritableKeyPath<Configuration, Value?> & Sendable, _ type: ValueType<Value>,
                     default defaultValue: String, _ help: String) {
             self.init(name, valueName: type.valueName, default: defaultValue, help, repeatable: false, shown: type.shown,
-                      apply: { configuration, text throws(InvalidValue) in configuration[keyPath: target] = try type.parse(text) },
+                      apply: { configuration, text, _ throws(InvalidValue) in configuration[keyPath: target] = try type.parse(text) },
                       reset: { $0[keyPath: target] = nil })
         }
 
@@ -39,13 +40,23 @@ extension Configuration {
         init<Value: Sendable>(_ name: String, adding target: WritableKeyPath<Configuration, Set<Value>> & Sendable, _ type: ValueType<Value>,
                     default defaultValue: String, _ help: String) {
             self.init(name, valueName: type.valueName, default: defaultValue, help, repeatable: true, shown: type.shown,
-                      apply: { configuration, text throws(InvalidValue) in configuration[keyPath: target].insert(try type.parse(text)) },
+                      apply: { configuration, text, _ throws(InvalidValue) in configuration[keyPath: target].insert(try type.parse(text)) },
+                      reset: { $0[keyPath: target] = [] })
+        }
+
+        /// A key that may repeat, each value (made from its text and where it
+        /// was given) appended to the list `target`, whose order matters.
+        init<Value: Sendable>(_ name: String, appending target: WritableKeyPath<Configuration, [Value]> & Sendable, valueName: String,
+                    default defaultValue: String, _ help: String,
+                    _ parse: @escaping @Sendable (String, String) throws(InvalidValue) -> Value) {
+            self.init(name, valueName: valueName, default: defaultValue, help, repeatable: true, shown: { $0 },
+                      apply: { configuration, text, origin throws(InvalidValue) in configuration[keyPath: target].append(try parse(text, origin)) },
                       reset: { $0[keyPath: target] = [] })
         }
 
         private init(_ name: String, valueName: String, default defaultValue: String, _ help: String, repeatable: Bool,
                      shown: @escaping @Sendable (String) -> String,
-                     apply: @escaping @Sendable (inout Configuration, String) throws(InvalidValue) -> Void,
+                     apply: @escaping @Sendable (inout Configuration, String, String) throws(InvalidValue) -> Void,
                      reset: @escaping @Sendable (inout Configuration) -> Void) {
             self.name = name
             self.valueName = valueName

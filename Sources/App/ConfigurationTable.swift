@@ -46,6 +46,13 @@ extension Configuration {
         Key("allowed-redirect-host", adding: \.settings.allowedRedirectHosts, .allowedHost,
             default: "none: `rd` is a local path only",
             "a host (`HOST` or `HOST:PORT`) an absolute `rd` may lead to after login; repeat the line for more"),
+        Key("access", appending: \.settings.accessRules, valueName: "rule", default: "none",
+            "`HOST[/PATH-PREFIX] WHO [fresh=DURATION]`: who `/auth` lets through to that host and path; repeat the line, "
+                + "the first rule that covers a request decides (see [Access rules](#access-rules))", AccessRule.parse),
+        Key("default-access", \.settings.defaultAccess, .who, default: "`any`",
+            "who passes where no `access` rule covers a request: `any` logged-in user, `deny`, or `user:NAME`/`group:NAME` list"),
+        Key("remember-device", \.settings.accounts.rememberDevice, .duration(allowingZero: true), default: "`30d`",
+            "how long \"Remember this device\" spares a browser the code, e.g. `12h` or `30d`; `0` turns it off and hides the checkbox"),
         Key("login-url", \.settings.loginURL, .loginURL, default: "the mount point on the protected site's own host",
             "where the FastCGI authorizer (Apache, lighttpd) sends a visitor to log in, `rd` added: "
                 + "an `https://` URL, e.g. `https://auth.example.com/2fa/`, or a path"),
@@ -145,6 +152,17 @@ extension Configuration.ValueType where Value == String {
             throw .init(reason: "must be a host name, with a port if not 80 or 443, e.g. app.example.com or app.example.com:8443")
         }
         return host
+    }
+}
+
+extension Configuration.ValueType where Value == AccessRule.Who {
+    static let who = Self("who") { value throws(Configuration.InvalidValue) in try AccessRule.parseWho(value) }
+}
+
+extension Configuration.ValueType where Value == Int64 {
+    /// `90s`, `10m`, `12h`, `30d`, or plain seconds.
+    static func duration(allowingZero: Bool) -> Self {
+        Self("duration") { value throws(Configuration.InvalidValue) in try DurationText.seconds(value, allowingZero: allowingZero) }
     }
 }
 

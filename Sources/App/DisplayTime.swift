@@ -25,13 +25,18 @@ enum DisplayTime {
 
     /// `just now`, `1 minute ago`, `5 hours ago`, `3 days ago`.
     static func ago(_ seconds: Int64) -> String {
-        guard seconds >= 60 else { return "just now" }
+        seconds >= 60 ? duration(seconds) + " ago" : "just now"
+    }
+
+    /// `seconds` in words, in its largest whole unit: `45 seconds`, `10 minutes`, `3 hours`, `30 days`.
+    static func duration(_ seconds: Int64) -> String {
         let (count, unit): (Int64, String) = switch seconds {
+        case ..<60: (seconds, "second")
         case ..<3600: (seconds / 60, "minute")
         case ..<86_400: (seconds / 3600, "hour")
         default: (seconds / 86_400, "day")
         }
-        return "\(count) \(unit)\(count == 1 ? "" : "s") ago"
+        return "\(count) \(unit)\(count == 1 ? "" : "s")"
     }
 
     /// The UTC calendar fields of `time`: days since the epoch turned into a

@@ -42,6 +42,7 @@ extension Handlers {
                                                       generation: user.sessionGeneration, now: context.now)
             full.flash = nil
             full.returnTo = nil
+            full.codeEnteredAt = context.now
             return try recoveryCodesPage(codes, replacingOld: false, session: full, request, &context)
         case .refused(let refusal):
             return redirect(to: request.url("/enroll"), with: enrolment.session, telling: refusal, &context)

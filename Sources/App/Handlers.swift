@@ -1,4 +1,5 @@
 import Accounts
+import Encoding
 import Web
 
 /// The route handlers: plain functions from the request and its context to a
@@ -10,6 +11,10 @@ struct Handlers: Sendable {
     let revocations: SessionRevocations
     let enrolmentImages: EnrolmentImages
     let settings: Settings
+    /// The access rules, compiled once.
+    let policy: AccessPolicy
+    /// The remember-device cookie.
+    let devices: DeviceCookie
 
     func register(on router: inout Router<RequestContext>) {
         router.get("/", loginPage)
@@ -25,6 +30,12 @@ struct Handlers: Sendable {
         router.post("/logout/everywhere", logoutEverywhere)
         router.post("/recovery-codes", regenerateRecoveryCodes)
         router.any("/auth", auth)
+        router.get("/denied", deniedPage)
+        router.get("/verify", verifyPage)
+        router.post("/verify", verify)
+        router.get("/password", passwordPage)
+        router.post("/password", changePassword)
+        router.post("/devices/forget", forgetDevice)
         router.authorize(authorize)
     }
 
@@ -56,10 +67,11 @@ struct Handlers: Sendable {
         return redirect(to: request.url("/"), with: fresh, &context)
     }
 
-    /// `303` to the start without a session: what logging out ends with.
-    func signedOut(_ request: Request, _ context: inout RequestContext) -> Response {
+    /// `303` to the start without a session: what logging out ends with;
+    /// the login there leads on to `returnTo` when there is one.
+    func signedOut(_ request: Request, returningTo returnTo: String? = nil, _ context: inout RequestContext) -> Response {
         context.sessionUpdate = .end
-        return .redirect(to: request.url("/"))
+        return .redirect(to: request.url("/") + (returnTo.map { "?rd=" + PercentEncoding.encode($0) } ?? ""))
     }
 
     /// `page` for `session`, with its CSRF token and its flash message, which

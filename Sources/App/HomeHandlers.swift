@@ -14,7 +14,12 @@ extension Handlers {
         else { return .redirect(to: request.url("/")) }
         let enrolledAt: Int64? = if case .enrolled(let since) = summary.secondFactor { since } else { nil }
         let recoveryCodesLeft = summary.unusedRecoveryCodes
+        let devices = try deviceList(of: user, request, context)
         return try show(Page("home", title: "Home", [
+            "notice": (try request.queryFields()["done"]).flatMap { Self.notices[$0] } ?? false,
+            "rememberDevices": settings.accounts.rememberDevice > 0 || !devices.isEmpty,
+            "devices": devices,
+            "hasDevices": !devices.isEmpty,
             "username": session.username,
             "signedIn": DisplayTime.dateAndTime(session.issuedAt),
             "signedInISO": DisplayTime.machineReadable(session.issuedAt),
@@ -24,6 +29,36 @@ extension Handlers {
             "recoveryCodesLeft": recoveryCodesLeft,
             "fewRecoveryCodes": recoveryCodesLeft < Self.fewRecoveryCodes,
         ]), to: session, request, &context)
+    }
+
+    /// What `/home?done=…` confirms, after an action that leaves the page.
+    static let notices = [
+        "password": "Your password was changed. Every other session and remembered device was signed out.",
+        "forgotten": "That device was forgotten: it needs a code again at its next sign-in.",
+    ]
+
+    /// The user's remembered devices as the home page lists them, this browser's marked.
+    private func deviceList(of user: AuthenticatedUser, _ request: Request, _ context: RequestContext) throws -> [[String: Any]] {
+        let own = try devices.credential(in: request).map { try context.accounts.deviceHandle(token: $0.token) }
+        return try context.accounts.devices(userID: user.id).map { device in
+            ["label": device.label, "handle": device.handle, "current": device.handle == own,
+             "first": DisplayTime.dateAndTime(device.createdAt), "firstISO": DisplayTime.machineReadable(device.createdAt),
+             "last": DisplayTime.dateAndTime(device.lastUsedAt), "lastISO": DisplayTime.machineReadable(device.lastUsedAt)]
+        }
+    }
+
+    /// `POST /devices/forget`: forgets one of the user's remembered devices
+    /// (`device`, its handle); this browser's cookie goes too when it is this one.
+    func forgetDevice(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let (form, session) = try verifiedForm(request, context)
+        guard let user = session.user(at: .full) else { return .redirect(to: request.url("/")) }
+        let handle = form["device"] ?? ""
+        try context.accounts.forgetDevice(user, handle: handle)
+        var response = Response.redirect(to: request.url("/home?done=forgotten"))
+        if let own = devices.credential(in: request), try context.accounts.deviceHandle(token: own.token) == handle {
+            devices.clear(in: &response, for: request)
+        }
+        return response
     }
 
     /// `POST /recovery-codes`: a current TOTP code replaces every recovery
@@ -49,6 +84,8 @@ extension Handlers {
             try context.accounts.logoutEverywhere(named: session.username)
             revocations.recordLogout(session.id)
         }
-        return signedOut(request, &context)
+        var response = signedOut(request, &context)
+        devices.clear(in: &response, for: request)  // every device of the user has ended
+        return response
     }
 }

@@ -1,4 +1,5 @@
 import Accounts
+import Encoding
 import OTP
 import Web
 
@@ -13,10 +14,15 @@ extension Handlers {
         let linked = ReturnAddress.validated(try request.queryFields()["rd"], allowedHosts: settings.allowedRedirectHosts)
         switch context.session?.stage {
         case .full:
-            // The cookie is renewed on the way: the authorizer sends a session
-            // in use on a protected site here for that (``renewalDetour``).
+            // Sent back with `rd` by `/auth` or the authorizer: for a step-up
+            // (the code alone, at /verify), or to renew the cookie on the way
+            // (``renewalDetour``), which this redirect does.
             guard let session = context.session else { break }
-            return redirect(to: linked ?? request.url("/home"), with: session, &context)
+            var next = linked ?? request.url("/home")
+            if let linked, needsStepUp(session, for: linked, request, context) {
+                next = request.url("/verify") + "?rd=" + PercentEncoding.encode(linked)
+            }
+            return redirect(to: next, with: session, &context)
         case .password: return .redirect(to: request.url("/login/code"))  // "Cancel" there logs out
         case .enrolling: return .redirect(to: request.url("/enroll"))
         case .anonymous, nil: break
@@ -34,14 +40,15 @@ extension Handlers {
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
         let outcome = try context.accounts.login(
             name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
-            client: context.client, now: context.now)
-        return try answer(outcome, session: session, retry: request.url("/"), request, &context)
+            client: context.client, device: devices.credential(in: request), now: context.now)
+        return try answer(outcome, session: session, codeEntered: form.nonEmpty("code") != nil, remember: form["remember"] == "1",
+                          retry: request.url("/"), request, &context)
     }
 
     /// `GET /login/code`: the second step's form, for a session past the password.
     func codePage(_ request: Request, _ context: inout RequestContext) throws -> Response {
         guard let session = context.session(at: .password) else { return .redirect(to: request.url("/")) }
-        return try show(Page("code", title: "Two-step verification"), to: session, request, &context)
+        return try show(Page("code", title: "Two-step verification", ["remember": rememberOffer]), to: session, request, &context)
     }
 
     /// `POST /login/code`: a TOTP code or a recovery code completes the login.
@@ -50,13 +57,17 @@ extension Handlers {
         guard let user = session.user(at: .password) else { return .redirect(to: request.url("/")) }
         let outcome = try context.accounts.verifySecondFactor(
             userID: user.id, code: form["code"] ?? "", client: context.client, now: context.now)
-        return try answer(outcome, session: session, retry: request.url("/login/code"), request, &context)
+        return try answer(outcome, session: session, codeEntered: true, remember: form["remember"] == "1",
+                          retry: request.url("/login/code"), request, &context)
     }
 
     /// Where a login attempt leads: home (or the return address), the code
     /// step, enrolment, or back to `retry` with the one failure message.
+    /// `codeEntered`: the attempt carried a code, so a success records its time
+    /// for access rules' `fresh=` (a remembered device's does not); with
+    /// `remember` too, the browser is remembered (``DeviceCookie``).
     func answer(
-        _ outcome: LoginOutcome, session: Session, retry: String, _ request: Request, _ context: inout RequestContext
+        _ outcome: LoginOutcome, session: Session, codeEntered: Bool, remember: Bool, retry: String, _ request: Request, _ context: inout RequestContext
     ) throws -> Response {
         let next: Session.Stage
         let user: AuthenticatedUser
@@ -78,13 +89,24 @@ extension Handlers {
         case .full:
             advanced.returnTo = nil
             advanced.flash = nil
-            return redirect(to: session.returnTo ?? request.url("/home"), with: advanced, &context)
+            if codeEntered { advanced.codeEnteredAt = context.now }
+            var response = redirect(to: session.returnTo ?? request.url("/home"), with: advanced, &context)
+            if codeEntered, remember,
+               let token = try context.accounts.rememberDevice(user, label: BrowserName.describe(request.headers["user-agent"]), now: context.now) {
+                try devices.store(token: token, for: user, in: &response, for: request)
+            }
+            return response
         case .enrolling:
             advanced.enrolment = try context.accounts.beginEnrolment(userID: user.id)
             return redirect(to: request.url("/enroll"), with: advanced, &context)
         case .password, .anonymous:
             return redirect(to: request.url("/login/code"), with: advanced, &context)
         }
+    }
+
+    /// What the code step says of "Remember this device": how long, or false when it is off (the checkbox hidden).
+    var rememberOffer: Any {
+        settings.accounts.rememberDevice > 0 ? DisplayTime.duration(settings.accounts.rememberDevice) : false
     }
 
     /// What the user reads when an attempt is refused.

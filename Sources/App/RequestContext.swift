@@ -23,7 +23,7 @@ struct RequestContext {
     /// The session the request's cookie carries: verified, unexpired and not
     /// ended by a logout; nil when there is none.
     var session: Session?
-    /// The groups of the session's user, as the store last said (sorted).
+    /// The groups of the session's user, as the store last told (sorted; none without a session).
     var groups: [String] = []
     /// Set by handlers, carried out by ``SessionMiddleware``.
     var sessionUpdate = SessionUpdate.renewIfDue

@@ -33,12 +33,21 @@ struct SessionCookie: Sendable {
     }
 
     private func cookie(value: String, maxAge: Int, for request: Request) -> SetCookie {
-        let secure = switch settings.cookieSecurity {
+        settings.cookie(named: settings.cookieName, value: value, maxAge: maxAge, for: request)
+    }
+}
+
+extension Settings {
+    /// A cookie of totpgate's (the session's, the remembered device's) with
+    /// the attributes DESIGN.md requires: `HttpOnly`, `SameSite=Lax`, the
+    /// configured path and domain, `Secure` as ``cookieSecurity`` says for `request`.
+    func cookie(named name: String, value: String, maxAge: Int, for request: Request) -> SetCookie {
+        let secure = switch cookieSecurity {
         case .auto: request.isHTTPS
         case .always: true
         case .never: false
         }
-        return SetCookie(name: settings.cookieName, value: value, path: settings.cookiePath, domain: settings.cookieDomain,
+        return SetCookie(name: name, value: value, path: cookiePath, domain: cookieDomain,
                          maxAge: maxAge, secure: secure, httpOnly: true, sameSite: .lax)
     }
 }

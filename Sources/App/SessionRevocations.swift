@@ -53,10 +53,9 @@ final class SessionRevocations: Sendable {
         logouts.map { $0.counters.value(of: $0.counter) } ?? 0
     }
 
-    /// The groups of `session`'s user (sorted; none for an anonymous session)
-    /// while the session is still current, nil once it has ended; asks
-    /// `accounts` when the cache has no fresh answer. The groups come with the
-    /// same query, so they are as fresh as the session's standing.
+    /// The groups of `session`'s user (none for an anonymous one) while the
+    /// session is current, nil once it has ended; asks `accounts` when the
+    /// cache has no fresh answer. Group changes thus reach `/auth` as fast as logouts.
     func currentGroups(of session: Session, accounts: AccountService) throws -> [String]? {
         guard let userID = session.userID else { return [] }  // anonymous: nothing to revoke
         let asked = clock.instant

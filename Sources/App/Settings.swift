@@ -50,6 +50,10 @@ public struct Settings: Sendable {
     public var concurrentPasswordHashes = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     /// Logins that may wait for a hashing thread before more get 503.
     public var waitingPasswordHashes = 4
+    /// The `access` lines, in file order (``AccessRule``).
+    public var accessRules: [AccessRule] = []
+    /// Who may pass where no access rule covers a request.
+    public var defaultAccess = AccessRule.Who.any
     /// Pixels per module of the enrolment QR code.
     public var qrScale = 6
 
@@ -60,6 +64,11 @@ public struct Settings: Sendable {
     /// directory (`opened`, when the caller has it already).
     public func accountServiceFactory(dataDirectory opened: DataDirectory? = nil) throws -> AccountServiceFactory {
         try AccountServiceFactory(location: store, dataDirectory: opened ?? DataDirectory(path: dataDirectory))
+    }
+
+    /// The access rules, compiled: what `/auth` and `access check` decide with.
+    public var accessPolicy: AccessPolicy {
+        AccessPolicy(rules: accessRules, defaultAccess: defaultAccess)
     }
 
     /// The accounts' settings, with the issuer apps show named after the service.

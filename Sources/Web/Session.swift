@@ -37,10 +37,13 @@ public struct Session: Sendable, Equatable {
     /// The enrolment this session started (an opaque ticket naming a secret
     /// kept in the store, never the secret itself).
     public var enrolment: String?
+    /// When the user last entered a code in this session (Unix seconds), for
+    /// access rules asking for a fresh one; nil when a remembered device stood in for it.
+    public var codeEnteredAt: Int64?
 
     public init(id: String, stage: Stage, userID: Int64? = nil, username: String = "", generation: Int64 = 0,
                 issuedAt: Int64, lastSeen: Int64? = nil, csrfToken: String, flash: String? = nil, returnTo: String? = nil,
-                enrolment: String? = nil) {
+                enrolment: String? = nil, codeEnteredAt: Int64? = nil) {
         self.id = id
         self.stage = stage
         self.userID = userID
@@ -52,6 +55,7 @@ public struct Session: Sendable, Equatable {
         self.flash = flash
         self.returnTo = returnTo
         self.enrolment = enrolment
+        self.codeEnteredAt = codeEnteredAt
     }
 
     /// A fresh anonymous session with new random id and CSRF token.

@@ -24,6 +24,7 @@ public struct SessionCodec: Sendable {
             // Only '%' and the separator need escaping in a return address: keep it short.
             PercentEncoding.encode(session.returnTo ?? "", allowing: Self.plainInReturnAddress),
             session.enrolment ?? "",
+            session.codeEnteredAt.map(String.init) ?? "",
         ]
         // Built as bytes in one array and signed in place: joining, concatenating and converting Strings cost half the encoding.
         var payload: [UInt8] = []
@@ -89,7 +90,8 @@ public struct SessionCodec: Sendable {
     private static func parse(_ payload: [UInt8]) -> Session? {
         // On bytes: every byte the encoder writes is ASCII, and Strings are made only for the fields kept.
         let fields = payload.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false)
-        guard fields.count == 12, fields[0].elementsEqual("1".utf8),
+        // 12 fields: a cookie from before the code time was recorded, which reads as no code entered.
+        guard fields.count == 12 || fields.count == 13, fields[0].elementsEqual("1".utf8),
               let stage = Session.Stage(rawValue: text(fields[2])),
               let generation = integer(fields[4]), let issuedAt = integer(fields[5]), let lastSeen = integer(fields[6]),
               let username = decoded(fields[8]), let flash = decoded(fields[9]), let returnTo = decoded(fields[10])
@@ -100,7 +102,8 @@ public struct SessionCodec: Sendable {
         return Session(id: text(fields[1]), stage: stage, userID: userID, username: username, generation: generation,
                        issuedAt: issuedAt, lastSeen: lastSeen, csrfToken: text(fields[7]),
                        flash: flash.isEmpty ? nil : flash, returnTo: returnTo.isEmpty ? nil : returnTo,
-                       enrolment: fields[11].isEmpty ? nil : text(fields[11]))
+                       enrolment: fields[11].isEmpty ? nil : text(fields[11]),
+                       codeEnteredAt: fields.count == 13 ? integer(fields[12]) : nil)
     }
 
     private static func text(_ bytes: ArraySlice<UInt8>) -> String {

@@ -9,7 +9,7 @@ struct Totpgate: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ServeCommand.self, UserCommand.self, KeygenCommand.self, CodeCommand.self, SecretCommand.self,
-            URICommand.self, QRCommand.self, StoreCommand.self,
+            URICommand.self, QRCommand.self, StoreCommand.self, AccessCommand.self,
         ]
     )
 

@@ -210,4 +210,49 @@ struct AuthorizerTests {
             }
         }
     }
+
+    /// The access rules decide for the authorizer as for `/auth`: a refusal is
+    /// the 403 page, a step-up the login page, which asks only for the code
+    /// (`/verify`) and leads back.
+    @Test func theAccessRulesDecideForTheAuthorizerToo() throws {
+        let app = try TestApp { settings in
+            var configuration = Configuration()
+            try! configuration.apply(configFile: """
+                access = app.example.com/admin/ group:admins fresh=10m
+                access = app.example.com/ any
+                access = * deny
+                """, path: "rules.conf")
+            settings.accessRules = configuration.settings.accessRules
+            settings.allowedRedirectHosts = ["app.example.com"]
+        }
+        try app.accounts().addUser(name: "alice", password: "correct horse", totpSecret: TestApp.secret, groups: ["admins"], now: app.now)
+        try app.accounts().addUser(name: "bob", password: "correct horse", totpSecret: TestApp.secret, now: app.now)
+        let alice = Browser(app, basePath: "/2fa")
+        _ = try alice.login("alice", code: app.code())
+        let bob = Browser(app, basePath: "/2fa")
+        _ = try bob.login("bob", code: app.code())
+        let host: HTTPHeaders = ["Host": "app.example.com"]
+        func ask(_ browser: Browser, _ uri: String, on headers: HTTPHeaders = host) -> Response {
+            authorize(app, uri, cookie: "totpgate=" + (browser.cookie ?? ""), headers: headers)
+        }
+
+        #expect(ask(bob, "/wiki/").status == .ok)
+        let refused = ask(bob, "/admin/")
+        #expect(refused.status == .forbidden)
+        #expect(refused.headers["Variable-REMOTE_USER"] == nil)
+        #expect(ask(bob, "/", on: ["Host": "other.example.com"]).status == .forbidden)
+        #expect(ask(alice, "/admin/").status == .ok)
+
+        app.clock.advance(11 * 60)  // alice's code is now older than fresh=10m
+        let stepUp = ask(alice, "/admin/")
+        #expect(stepUp.status == .found)
+        #expect(stepUp.headers["Variable-REMOTE_USER"] == nil)
+        let rd = "https%3A%2F%2Fapp.example.com%2Fadmin%2F"
+        #expect(stepUp.headers["Location"] == "/2fa/?rd=" + rd)
+        #expect(alice.get("/", query: "rd=" + rd).location == "/2fa/verify?rd=" + rd)
+        #expect(alice.get("/verify", query: "rd=" + rd).status == .ok)  // the code form
+        #expect(ask(alice, "/wiki/").status == .ok)  // no fresh code needed there
+        let wiki = "https%3A%2F%2Fapp.example.com%2Fwiki%2F"
+        #expect(alice.get("/", query: "rd=" + wiki).location == "https://app.example.com/wiki/")
+    }
 }

@@ -93,10 +93,35 @@ final class Browser {
     var cookie: String?
     /// The mount point the web server passes along with each request.
     let basePath: String
+    /// The `Host` header it sends, if any.
+    let host: String?
+    /// Cookies other than the session's (the remembered device's), by name.
+    var otherCookies: [String: String] = [:]
+    /// The `User-Agent` header it sends, if any.
+    var userAgent: String?
 
-    init(_ app: TestApp, basePath: String = "") {
+    init(_ app: TestApp, basePath: String = "", host: String? = nil) {
         self.app = app
         self.basePath = basePath
+        self.host = host
+    }
+
+    private var hostHeader: HTTPHeaders {
+        var headers: HTTPHeaders = host.map { ["Host": $0] } ?? [:]
+        if let userAgent { headers.add("User-Agent", userAgent) }
+        return headers
+    }
+
+    /// The `Cookie` header: the session's, then the others.
+    private var cookieHeader: String? {
+        let all = (cookie.map { ["totpgate=\($0)"] } ?? []) + otherCookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return all.isEmpty ? nil : all.joined(separator: "; ")
+    }
+
+    private var formHeaders: HTTPHeaders {
+        var headers = hostHeader
+        headers.add("Content-Type", "application/x-www-form-urlencoded")
+        return headers
     }
 
     /// The `totpgate` value a response sets: nil when it sets none, "" when it deletes it.
@@ -107,7 +132,7 @@ final class Browser {
 
     @discardableResult
     func get(_ path: String, query: String = "") -> Response {
-        keep(app.get(path, query: query, cookie: cookie.map { "totpgate=\($0)" }, basePath: basePath))
+        keep(app.send(.get, path, query: query, cookie: cookieHeader, headers: hostHeader, basePath: basePath))
     }
 
     @discardableResult
@@ -115,8 +140,8 @@ final class Browser {
         var fields = fields
         if includeCSRF, fields["csrf"] == nil, let token = try session?.csrfToken { fields["csrf"] = token }
         let body = fields.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&")
-        return keep(app.send(.post, path, cookie: cookie.map { "totpgate=\($0)" },
-                             headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(body.utf8), basePath: basePath))
+        return keep(app.send(.post, path, cookie: cookieHeader,
+                             headers: formHeaders, body: Array(body.utf8), basePath: basePath))
     }
 
     /// The session the jar's cookie holds now.
@@ -140,6 +165,12 @@ final class Browser {
 
     private func keep(_ response: Response) -> Response {
         if let value = Self.cookieValue(in: response) { cookie = value.isEmpty ? nil : value }
+        for header in response.headers.values("Set-Cookie") where !header.hasPrefix("totpgate=") {
+            let pair = header.prefix { $0 != ";" }
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let (name, value) = (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
+            otherCookies[name] = value.isEmpty ? nil : value
+        }
         return response
     }
 }

@@ -216,8 +216,9 @@ def shipped_config(data: Path, *extra_lines):
 
 class Upstream:
     """The protected app: answers every request with JSON of what reached it
-    (method, path, body length, every X-Auth-User and Cookie header, and with
-    `all_headers` every header as a [name, value] pair), and keeps a list."""
+    (method, path, body length, every X-Auth-User, X-Auth-Groups and Cookie
+    header, and with `all_headers` every header as a [name, value] pair), and
+    keeps a list."""
 
     def __init__(self, all_headers=False):
         self.received = []
@@ -228,6 +229,7 @@ class Upstream:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 record = {"method": self.command, "path": self.path, "body": len(body),
                           "x-auth-user": self.headers.get_all("X-Auth-User") or [],
+                          "x-auth-groups": self.headers.get_all("X-Auth-Groups") or [],
                           "cookie": self.headers.get_all("Cookie") or []}
                 if all_headers:
                     record["headers"] = [[name, value] for name, value in self.headers.items()]
@@ -328,7 +330,7 @@ class GateStack(TLSStack):
     """nginx with nginx/auth-request.conf guarding a static directory and
     `upstream`, totpgate mounted at /2fa/ with the shipped config file."""
 
-    def __init__(self, workdir: Path, tls, upstream: Upstream, settings=()):
+    def __init__(self, workdir: Path, tls, upstream: Upstream, settings=(), server_names=()):
         self.workdir = workdir
         self.base_path = "/2fa"
         self.data = workdir / "data"
@@ -348,6 +350,8 @@ class GateStack(TLSStack):
         site = on_loopback(filled_in(ROOT / "nginx" / "auth-request.conf", {
             "/usr/local/share/totpgate/static/": f"{ROOT}/www/static/",
         }), "app.example.com", self.port, self.http_port, tls, self.socket, self.private, upstream.port)
+        # More names for the site's server blocks, as one nginx server guarding several hosts on one port.
+        site = site.replace("server_name app.example.com;", " ".join(["server_name app.example.com", *server_names]) + ";")
         (self.run / "site.conf").write_text(site)
         # The site includes fastcgi_params from nginx's config directory, as in /etc/nginx.
         (self.run / "fastcgi_params").symlink_to("/etc/nginx/fastcgi_params")

@@ -77,7 +77,7 @@ def test_every_method_is_gated(gate, upstream, method):
     response = gate.fetch(method, "/app/upload", browser, data=body)
     assert response.status_code == 200
     assert json.loads(response.text) == {"method": method, "path": "/app/upload", "body": len(body), "x-auth-user": ["alice"],
-                                         "cookie": []}
+                                         "x-auth-groups": [], "cookie": []}
 
 
 def test_the_renewed_cookie_reaches_the_browser(gate):
@@ -184,6 +184,10 @@ def test_cross_host_login_on_a_non_default_port(make_gate):
     ("a=1; totpgate={session}; b=2; totpgate={session}", ["a=1; b=2"]),
     # Names that only look alike are the app's own.
     ("xtotpgate=1; totpgate={session}; totpgate_theme=2", ["xtotpgate=1; totpgate_theme=2"]),
+    ("totpgate-devices=1; totpgate={session}", ["totpgate-devices=1"]),
+    # The remember-device cookie goes too, with the session's.
+    ("totpgate-device=x.y.z; a=1; totpgate={session}", ["a=1"]),
+    ("totpgate={session}; totpgate-device=x.y.z", []),
 ])
 def test_the_app_gets_every_cookie_but_the_session(gate, upstream, sent, received):
     browser, _ = logged_in(gate)
