@@ -35,7 +35,7 @@ struct SessionTests {
     @Test func encodesTheDocumentedLayout() throws {
         let payload = ["1", "sid", "f", "7", "3", "\(Self.now - 100)", "\(Self.now - 10)", "csrf",
                        PercentEncoding.encode("alice | ünï%"), PercentEncoding.encode("Welcome | back"),
-                       PercentEncoding.encode("/app?x=1|2", allowing: "/?#[]@!$&'()*+,;=:"), ""].joined(separator: "|")
+                       PercentEncoding.encode("/app?x=1|2", allowing: "/?#[]@!$&'()*+,;=:"), "", ""].joined(separator: "|")
         let signed = "k1." + Base64URL.encode(Array(payload.utf8))
         let mac = try HMAC.authenticationCode(algorithm: .sha256, key: Self.key.secret, message: Array(signed.utf8))
         #expect(try codec.encode(Self.full) == signed + "." + Base64URL.encode(mac))
