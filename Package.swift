@@ -81,7 +81,11 @@ let package = Package(
         ),
 
         // Micro-benchmarks run by `make bench`; not part of the product.
-        .executableTarget(name: "Microbench", dependencies: ["Encoding", "OTP", "QRImage"], path: "bench/Microbench"),
+        .executableTarget(
+            name: "Microbench", dependencies: ["Encoding", "OTP", "QRImage", "App", "SharedCounters", "Web",
+                                             .product(name: "Logging", package: "swift-log")],
+            path: "bench/Microbench"
+        ),
         // Renders under valgrind for bench/leak-check-qr; not part of the product.
         .executableTarget(name: "QRLeakCheck", dependencies: ["QRImage"], path: "bench/QRLeakCheck"),
 

@@ -21,6 +21,8 @@ public struct Configuration: Sendable {
     public var threads = Configuration.defaultThreads
     /// How long a FastCGI connection may take to deliver its whole request.
     public var requestTimeout: Duration = .seconds(5)
+    /// How log lines are written: text for people and fail2ban, or JSON.
+    public var logFormat = LogFormat.text
 
     /// One worker per core, and two at least, so that a worker dying or being
     /// replaced never leaves nobody to answer.

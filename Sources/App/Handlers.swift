@@ -15,6 +15,19 @@ struct Handlers: Sendable {
     let policy: AccessPolicy
     /// The remember-device cookie.
     let devices: DeviceCookie
+    let metrics: Metrics
+
+    /// Every path ``register(on:)`` routes, and the label of the FastCGI
+    /// authorizer's requests: each gets its own request-duration histogram
+    /// (``SharedMetrics``), so a new route is added here too.
+    static let routes = [
+        "/", "/login", "/login/code", "/enroll", "/qr", "/home", "/logout", "/logout/everywhere", "/recovery-codes",
+        "/auth", "/denied", "/verify", "/password", "/devices/forget", "/healthz", "/metrics", authorizerRoute,
+    ]
+
+    /// The `route` label of requests in the FastCGI authorizer role, whose
+    /// paths are the protected sites'.
+    static let authorizerRoute = "authorizer"
 
     func register(on router: inout Router<RequestContext>) {
         router.get("/", loginPage)
@@ -37,6 +50,8 @@ struct Handlers: Sendable {
         router.post("/password", changePassword)
         router.post("/devices/forget", forgetDevice)
         router.authorize(authorize)
+        router.get("/healthz", health)
+        router.get("/metrics", metricsPage)
     }
 
     /// The POSTed form and the session whose CSRF token it carries (403 when

@@ -38,9 +38,16 @@ extension Handlers {
     func login(_ request: Request, _ context: inout RequestContext) throws -> Response {
         var (form, session) = try verifiedForm(request, context)
         session.returnTo = ReturnAddress.validated(form["rd"], allowedHosts: settings.allowedRedirectHosts)
-        let outcome = try context.accounts.login(
-            name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
-            client: context.client, device: devices.credential(in: request), now: context.now)
+        let outcome: LoginOutcome
+        do {
+            outcome = try context.accounts.login(
+                name: form["username"] ?? "", password: form["password"] ?? "", code: form.nonEmpty("code"),
+                client: context.client, device: devices.credential(in: request), now: context.now)
+        } catch let busy as HashingPool.Busy {
+            // Every other outcome is counted from its audit event; a refusal for want of a thread has none.
+            metrics.count(.busy)
+            throw busy
+        }
         return try answer(outcome, session: session, codeEntered: form.nonEmpty("code") != nil, remember: form["remember"] == "1",
                           retry: request.url("/"), request, &context)
     }

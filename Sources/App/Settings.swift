@@ -50,6 +50,8 @@ public struct Settings: Sendable {
     public var concurrentPasswordHashes = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     /// Logins that may wait for a hashing thread before more get 503.
     public var waitingPasswordHashes = 4
+    /// Client addresses (`REMOTE_ADDR`) that may read `/metrics`; others get 404.
+    public var metricsAllow: Set<String> = ["127.0.0.1", "::1"]
     /// The `access` lines, in file order (``AccessRule``).
     public var accessRules: [AccessRule] = []
     /// Who may pass where no access rule covers a request.

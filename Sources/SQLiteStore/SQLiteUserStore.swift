@@ -196,8 +196,19 @@ public final class SQLiteUserStore: UserStore {
 
     // MARK: Maintenance
 
-    public func ping() throws {
-        try connection.rows("SELECT 1")
+    /// The store answers when its path still names the file this connection
+    /// has open (a database moved or deleted under a running gate would part
+    /// it from every process started later: the CLI, a new worker) and a read
+    /// of the file itself (its schema, not a bare `SELECT 1`) succeeds,
+    /// waiting at most `limit` for a lock.
+    public func ping(within limit: Duration) throws {
+        guard connection.isStillAtItsPath else {
+            throw StoreError.unavailable("\(connection.path) is no longer the database this process opened")
+        }
+        let milliseconds = Int32(clamping: limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
+        _ = try connection.waitingAtMost(milliseconds: milliseconds) {
+            try connection.rows("SELECT count(*) FROM sqlite_schema")
+        }
     }
 
     public func inTransaction<T>(_ body: () throws -> T) throws -> T {

@@ -37,6 +37,9 @@ public struct Router<Context>: Sendable {
         self.reportUnexpected = reportUnexpected
     }
 
+    /// Every path a route serves.
+    public var paths: Set<String> { Set(routes.keys) }
+
     /// Runs `middleware` around every route (and every error page); the first added is the outermost.
     public mutating func add(_ middleware: some Middleware<Context>) {
         self.middleware.append(middleware)

@@ -109,7 +109,7 @@ struct SessionLifecycleTests {
     /// Workers of one host share their count of logouts: a logout in one
     /// voids what the others have cached, within the cache's lifetime.
     @Test func aLogoutInOneWorkerEndsTheSessionInTheOthersAtOnce() throws {
-        let counters = try SharedCounters(layout: SharedMetrics().layout)
+        let counters = try SharedCounters(layout: Application.sharedMetrics.layout)
         let app = try TestApp(counters: counters)
         let other = try Application(settings: app.application.settings, logger: Logger(label: "other"), counters: counters,
                                     clock: app.clock, hashingPool: TestApp.hashingPool).makeWorker()
@@ -120,7 +120,7 @@ struct SessionLifecycleTests {
         #expect(other.respond(to: auth).status == .ok)  // cached as current over there
         browser.get("/logout")
         #expect(other.respond(to: auth).status == .unauthorized)
-        #expect(counters.value(of: SharedMetrics().sessionsEnded) == 1)
+        #expect(counters.value(of: Application.sharedMetrics.sessionsEnded) == 1)
     }
 
     /// `user logout NAME` from another process: every session ends within the cache's lifetime (1 s).
