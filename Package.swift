@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP", "Encoding"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
-        .testTarget(name: "WebTests", dependencies: ["Web", "Encoding"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Encoding", "Crypto"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SystemIO", "TestSupport"]),
         .testTarget(name: "SharedCountersTests", dependencies: ["SharedCounters", "SystemIO"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SystemIO"]),
