@@ -1,6 +1,12 @@
 # totpgate — the two commands a newcomer needs are `make run` and `make test`.
 SWIFT ?= swift
-RELEASE_BIN := .build/release/totpgate
+# The one release binary: `make run`, `make install` and `make bench` all build
+# and use it. The Swift runtime is linked in (--static-swift-stdlib), so it runs
+# on a machine without the toolchain and its workers touch no shared
+# libswiftCore/Foundation/ICU pages (bench/README.md, Peak RSS). Its own
+# scratch path keeps these link flags from relinking the debug build's products.
+RELEASE_FLAGS := -c release --product totpgate --static-swift-stdlib --scratch-path .build-install
+RELEASE_BIN := .build-install/release/totpgate
 
 # Where `make install` puts things (DESTDIR for packaging).
 PREFIX ?= /usr/local
@@ -10,24 +16,23 @@ BINDIR := $(PREFIX)/bin
 SHAREDIR := $(PREFIX)/share/totpgate
 DOCDIR := $(PREFIX)/share/doc/totpgate
 MANDIR ?= $(PREFIX)/share/man
-# The binary `make install` installs: by default a release build, made first
-# with the Swift runtime linked in, so it runs on its own.
-INSTALL_BIN ?= .build-install/release/totpgate
+# The binary `make install` installs: by default the release build above, made first.
+INSTALL_BIN ?= $(RELEASE_BIN)
 # The shipped files name the default places; installing elsewhere rewrites them.
 PLACES := sed -e 's|/usr/local/bin/totpgate|$(BINDIR)/totpgate|g' -e 's|/usr/local/share/doc/totpgate|$(DOCDIR)|g' \
 	-e 's|/usr/local/share/totpgate|$(SHAREDIR)|g' -e 's|/etc/totpgate/|$(SYSCONFDIR)/totpgate/|g'
 
-.PHONY: build release test run bench soak leak-check fuzz clean install install-build uninstall
+.PHONY: build release test run bench soak leak-check fuzz clean install uninstall
 
 ## build: debug build of everything
 build:
 	scripts/install-deps build
 	$(SWIFT) build
 
-## release: optimised totpgate binary in .build/release
+## release: the optimised totpgate binary, Swift runtime linked in, in .build-install/release (what run, install and bench use)
 release:
 	scripts/install-deps build
-	$(SWIFT) build -c release --product totpgate
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 ## test: install what the tests need, then unit tests, a short run of each fuzz target, end-to-end tests; unit and end-to-end tests each beside a throwaway PostgreSQL
 test:
@@ -38,13 +43,12 @@ test:
 	scripts/postgres-sandbox run scripts/e2e
 
 ## run: everything from a fresh machine to the login page at http://127.0.0.1:8080
-run:
-	scripts/install-deps build run
-	$(SWIFT) build -c release --product totpgate
+run: release
+	scripts/install-deps run
 	scripts/run
 
 ## install: release build, then binary, man page, stylesheet, templates, config (kept if present), systemd unit and examples (PREFIX, DESTDIR)
-install: $(if $(filter .build-install/%,$(INSTALL_BIN)),install-build)
+install: $(if $(filter $(RELEASE_BIN),$(INSTALL_BIN)),release)
 	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/totpgate
 	SWIFT=$(SWIFT) scripts/man-page $(INSTALL_BIN) .build/totpgate.1
 	install -D -m 0644 .build/totpgate.1 $(DESTDIR)$(MANDIR)/man1/totpgate.1
@@ -62,10 +66,6 @@ install: $(if $(filter .build-install/%,$(INSTALL_BIN)),install-build)
 	test -e $(DESTDIR)$(SYSCONFDIR)/totpgate/totpgate.conf || \
 	  $(PLACES) deploy/totpgate.conf | install -D -m 0644 /dev/stdin $(DESTDIR)$(SYSCONFDIR)/totpgate/totpgate.conf
 
-install-build:
-	scripts/install-deps build
-	$(SWIFT) build -c release --product totpgate --static-swift-stdlib --scratch-path .build-install
-
 ## uninstall: remove what install put in place, except the config and the data
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/totpgate $(DESTDIR)$(UNITDIR)/totpgate.service $(DESTDIR)$(MANDIR)/man1/totpgate.1
@@ -77,7 +77,7 @@ bench:
 	scripts/postgres-sandbox run bench/run
 
 ## soak: 10 minutes of load on / and /auth with logins beside, memory sampled every 10 s (bench/README.md); not in make test
-soak: install-build
+soak: release
 	scripts/install-deps run bench
 	bench/venv >/dev/null
 	bench/.venv/bin/python bench/soak.py

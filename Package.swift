@@ -81,7 +81,11 @@ let package = Package(
         ),
 
         // Micro-benchmarks run by `make bench`; not part of the product.
-        .executableTarget(name: "Microbench", dependencies: ["Encoding", "OTP", "QRImage"], path: "bench/Microbench"),
+        .executableTarget(
+            name: "Microbench", dependencies: ["Encoding", "OTP", "QRImage", "App", "SharedCounters", "Web",
+                                             .product(name: "Logging", package: "swift-log")],
+            path: "bench/Microbench"
+        ),
         // Renders under valgrind for bench/leak-check-qr; not part of the product.
         .executableTarget(name: "QRLeakCheck", dependencies: ["QRImage"], path: "bench/QRLeakCheck"),
 
@@ -96,7 +100,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "OTPTests", dependencies: ["OTP", "Encoding"]),
         .testTarget(name: "QRImageTests", dependencies: ["QRImage", "CPNG", "TestSupport"]),
-        .testTarget(name: "WebTests", dependencies: ["Web", "Encoding"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Encoding", "Crypto"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "SystemIO", "TestSupport"]),
         .testTarget(name: "SharedCountersTests", dependencies: ["SharedCounters", "SystemIO"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "SystemIO"]),

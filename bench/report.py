@@ -218,6 +218,10 @@ def micro_table(out, lines):
     if "qr_png_bytes" in values:
         ours, theirs = values["qr_png_bytes"]
         lines.append(f"{'QR PNG size':<26}{ours:>10.0f} B  {theirs:>10.0f} B{theirs / ours:>14.1f}×")
+    if "auth_counting_ns" in values and "auth_in_process_ns" in values:
+        counting, auth = values["auth_counting_ns"][0], values["auth_in_process_ns"][0]
+        lines.append(f"{'/metrics counting per /auth':<26}{counting:>9.0f} ns   of an in-process anonymous /auth "
+                     f"({auth:.0f} ns): with ÷ without counting = {auth / (auth - counting):.3f}")
 
 
 def main():

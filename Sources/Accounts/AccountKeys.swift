@@ -38,8 +38,9 @@ public struct AccountKeys: Sendable {
         try ThrottleSubject(name: name, key: throttleSubjectKey)
     }
 
-    /// The keys of `dataDirectory`, creating its master key on first use.
-    public init(dataDirectory: DataDirectory) throws {
-        try self.init(masterKey: dataDirectory.key(named: Self.fileName, size: Self.masterKeySize))
+    /// The keys of `dataDirectory`, creating its master key on first use
+    /// unless `creating` is false (then a missing key is an error).
+    public init(dataDirectory: DataDirectory, creating: Bool = true) throws {
+        try self.init(masterKey: dataDirectory.key(named: Self.fileName, size: Self.masterKeySize, creating: creating))
     }
 }

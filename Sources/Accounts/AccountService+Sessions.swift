@@ -20,9 +20,9 @@ extension AccountService {
         try endingSessions(named: name, audit: AuditEvent.loggedOutEverywhere) { try store.bumpSessionGeneration(userID: $0.id) }
     }
 
-    /// Whether the store answers, for `/healthz`; throws when it does not.
-    public func ping() throws {
-        try store.ping()
+    /// Whether the store answers within about `limit`, for `/healthz`; throws when it does not.
+    public func ping(within limit: Duration) throws {
+        try store.ping(within: limit)
     }
 
     /// Forgets what can no longer matter at `now`: revocations of sessions

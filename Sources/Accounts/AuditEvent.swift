@@ -98,19 +98,24 @@ public enum AuditEvent: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The event's fields after its name, in order: `user` (`-` for an
+    /// unknown one), then what the event adds (`reason`, `factor`, …).
+    public var fields: KeyValuePairs<String, String> {
+        let user = user ?? "-"
+        return switch self {
+        case .loginSucceeded(_, let factor): ["user": user, "factor": factor.rawValue]
+        case .loginFailed(_, let failure): ["user": user, "reason": failure.rawValue]
+        case .throttled(_, let retryAfter): ["user": user, "retry-after": String(retryAfter)]
+        case .recoveryCodeUsed(_, let remaining): ["user": user, "remaining": String(remaining)]
+        case .locked(_, let scope): ["user": user, "scope": scope.rawValue]
+        case .groupsChanged(_, let groups): ["user": user, "groups": groups.isEmpty ? "-" : groups.joined(separator: ",")]
+        default: ["user": user]
+        }
+    }
+
     /// One line of `key=value` fields, e.g. `login-failed user=alice reason=password`.
     /// ``UserName`` rules keep names free of spaces and quotes, so no field needs quoting.
     public var description: String {
-        var fields = [name, "user=\(user ?? "-")"]
-        switch self {
-        case .loginSucceeded(_, let factor): fields.append("factor=\(factor.rawValue)")
-        case .loginFailed(_, let failure): fields.append("reason=\(failure.rawValue)")
-        case .throttled(_, let retryAfter): fields.append("retry-after=\(retryAfter)")
-        case .recoveryCodeUsed(_, let remaining): fields.append("remaining=\(remaining)")
-        case .locked(_, let scope): fields.append("scope=\(scope.rawValue)")
-        case .groupsChanged(_, let groups): fields.append("groups=\(groups.isEmpty ? "-" : groups.joined(separator: ","))")
-        default: break
-        }
-        return fields.joined(separator: " ")
+        ([name] + fields.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
     }
 }

@@ -14,6 +14,8 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
     case notOwner(operation: String, path: String, culprit: String, owner: String, user: String, directory: String)
     /// The data directory `path` could not be made in `parent`, which belongs to `owner`, not `user`.
     case cannotCreate(path: String, parent: String, owner: String, user: String)
+    /// The data directory `path` could not be made: its parent `parent` does not exist.
+    case noParent(path: String, parent: String)
     /// The path exists but is not a directory.
     case notADirectory(String)
     /// A secret file that is not a regular file.
@@ -24,6 +26,10 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
     case wrongKeySize(path: String, expected: Int, found: Int)
     /// A file name with a slash, or starting with a dot (kept for temporary files).
     case invalidFileName(String)
+    /// No data directory at the path, for a command that may not create one.
+    case missing(String)
+    /// No key file `name` in the data directory `directory`, for a command that may not create one.
+    case missingKey(name: String, directory: String)
 
     public var description: String {
         switch self {
@@ -33,6 +39,8 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
         case .cannotCreate(let path, let parent, let owner, let user):
             "cannot create the data directory \(path): \(parent) is owned by \(owner), and totpgate runs as \(user); "
                 + "create it for \(user): `mkdir -m 0700 \(path) && chown \(user): \(path)`"
+        case .noParent(let path, let parent):
+            "cannot create the data directory \(path): \(parent) does not exist; check the path, or create \(parent) first"
         case .notADirectory(let path):
             "\(path) is not a directory"
         case .notARegularFile(let path):
@@ -43,6 +51,12 @@ public enum DataDirectoryError: Error, Equatable, CustomStringConvertible {
             "\(path) holds \(found) bytes, not the \(expected) of a key"
         case .invalidFileName(let name):
             "invalid data file name \(name.debugDescription)"
+        case .missing(let path):
+            "no data directory at \(path); give the right one with --data-dir (or --config), "
+                + "or create it with `totpgate user add`"
+        case .missingKey(let name, let directory):
+            "no \(name) in the data directory \(directory); hosts sharing a store copy it from the first host, "
+                + "or `totpgate user add` creates it"
         }
     }
 }
@@ -64,21 +78,32 @@ public struct DataDirectory: Sendable {
     /// Where the directory is.
     public let path: String
 
-    /// Opens the data directory at `path`, creating it (mode 0700) when absent.
-    public init(path: String) throws {
-        var created = true
+    /// Opens the data directory at `path`, creating it (mode 0700) when absent,
+    /// or, when `creating` is false, throwing ``DataDirectoryError/missing(_:)``
+    /// and creating nothing: for the commands that only read or change what is there.
+    public init(path: String, creating: Bool = true) throws {
+        if creating { try Self.createIfAbsent(path) }
+        var info = stat()
+        do {
+            try SystemIO.systemCall("stat \(path)") { stat(path, &info) }
+        } catch {
+            guard error.errnoCode == ENOENT else { throw DataDirectoryError.failure("stat", path, in: path, errno: error.errnoCode) }
+            throw DataDirectoryError.missing(path)
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw DataDirectoryError.notADirectory(path) }
+        self.path = path
+    }
+
+    /// Makes the directory `path` (mode 0700) unless it exists; an existing one keeps its mode.
+    private static func createIfAbsent(_ path: String) throws {
         do {
             try SystemIO.systemCall("mkdir \(path)") { mkdir(path, 0o700) }
         } catch {
             guard error.errnoCode == EEXIST else { throw DataDirectoryError.creationFailure(path, errno: error.errnoCode) }
-            created = false  // an existing directory keeps its mode
+            return
         }
         // A strict umask may have taken the owner's bits too.
-        if created { try Self.systemCall("chmod", path, in: path) { chmod(path, 0o700) } }
-        var info = stat()
-        try Self.systemCall("stat", path, in: path) { stat(path, &info) }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw DataDirectoryError.notADirectory(path) }
-        self.path = path
+        try systemCall("chmod", path, in: path) { chmod(path, 0o700) }
     }
 
     /// The path of the file `name` in the directory.
@@ -142,14 +167,29 @@ public struct DataDirectory: Sendable {
         return created
     }
 
-    /// The random key of `size` bytes kept in `name`, made on first use;
+    /// The random key of `size` bytes kept in `name`, made on first use (or,
+    /// when `creating` is false, ``DataDirectoryError/missingKey(name:directory:)``);
     /// a file of another size is refused.
-    public func key(named name: String, size: Int) throws -> [UInt8] {
-        let key = try createSecretFileIfAbsent(named: name) { try SecureRandom.bytes(count: size) }
+    public func key(named name: String, size: Int, creating: Bool = true) throws -> [UInt8] {
+        let found = try creating
+            ? createSecretFileIfAbsent(named: name) { try SecureRandom.bytes(count: size) } : readSecretFile(named: name)
+        guard let key = found else { throw DataDirectoryError.missingKey(name: name, directory: path) }
         guard key.count == size else {
             throw DataDirectoryError.wrongKeySize(path: path(of: name), expected: size, found: key.count)
         }
         return key
+    }
+
+    /// Whether the directory holds a file (or anything else) named `name`.
+    public func contains(_ name: String) throws -> Bool {
+        let file = try checkedPath(of: name)
+        var info = stat()
+        do {
+            try systemCall("stat", file) { lstat(file, &info) }
+        } catch let error as IOError where error.errnoCode == ENOENT {
+            return false
+        }
+        return true
     }
 
     /// Creates an empty file `name` with mode 0600 unless one exists, so that

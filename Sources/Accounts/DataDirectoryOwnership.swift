@@ -31,6 +31,7 @@ extension DataDirectoryError {
     static func creationFailure(_ path: String, errno code: Int32, user: uid_t = geteuid()) -> any Error {
         let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
         let parent = trimmed.lastIndex(of: "/").map { trimmed[..<$0].isEmpty ? "/" : String(trimmed[..<$0]) } ?? "."
+        if code == ENOENT { return DataDirectoryError.noParent(path: path, parent: parent) }
         guard code == EACCES, let owner = owner(of: parent), owner != user else {
             return IOError(errnoCode: code, reason: "mkdir \(path)")
         }

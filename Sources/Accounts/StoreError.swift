@@ -8,6 +8,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case schemaTooNew(found: Int64, supported: Int)
     /// An import into a store that already holds data; nothing was written.
     case notEmpty(String)
+    /// No store where one was named, for a command that may not create one.
+    case missing(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .schemaTooNew(let found, let supported):
             "the store has schema version \(found), newer than this totpgate knows (\(supported)); upgrade totpgate"
         case .notEmpty(let store): "\(store) already holds data; migrate only into an empty store"
+        case .missing(let store):
+            "no store at \(store); check --data-dir and --store, or create it with `totpgate user add`"
         }
     }
 }

@@ -166,8 +166,9 @@ public protocol UserStore: AnyObject {
 
     // MARK: Maintenance
 
-    /// Runs a trivial query, throwing when the store does not answer (`/healthz`).
-    func ping() throws
+    /// Runs a trivial query that reads the store, throwing when it does not
+    /// answer, waiting for a lock at most about `limit` (`/healthz`).
+    func ping(within limit: Duration) throws
 
     /// Every row of the store, read in one consistent transaction.
     func exportSnapshot() throws -> StoreSnapshot

@@ -1,3 +1,4 @@
+import SharedCounters
 import Web
 
 /// What the gate says about a request for a protected site: the one decision
@@ -13,14 +14,30 @@ enum AccessDecision: Equatable {
     case stepUp(returnTo: String?)
     /// Refused: the user may not reach this address.
     case deny
+
+    /// How `totpgate_auth_requests_total` labels it.
+    var result: SharedMetrics.AuthResult {
+        switch self {
+        case .allow: .allow
+        case .logIn: .anonymous
+        case .stepUp: .stepUp
+        case .deny: .deny
+        }
+    }
 }
 
 extension Handlers {
     /// The decision for `request`, which describes a request for a protected
     /// site: its `Host` and `originalURI` are that request's. The session and
     /// its standing (logout, revocation, the store outage rule) are in
-    /// `context` already (``SessionMiddleware``).
+    /// `context` already (``SessionMiddleware``). Each decision counts for `/metrics`.
     func decide(_ request: Request, _ context: RequestContext) -> AccessDecision {
+        let decision = judge(request, context)
+        metrics.count(decision.result)
+        return decision
+    }
+
+    private func judge(_ request: Request, _ context: RequestContext) -> AccessDecision {
         guard let session = context.session(at: .full) else {
             return .logIn(returnTo: guardedAddress(of: request))
         }

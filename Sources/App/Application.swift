@@ -15,13 +15,21 @@ public final class Application: Sendable {
     private let hasher: PasswordHasher
     private let clock: any TimeSource
     private let logger: Logger
+    let metrics: Metrics
+
+    /// The metrics every process of `serve` shares, the same in each: the
+    /// master makes their region from these, and each worker maps it.
+    public static let sharedMetrics = SharedMetrics(routes: Handlers.routes)
 
     /// Loads (creating on first use) the data directory, keys and database, and parses the templates.
-    /// `counters` are those shared with the other workers, if any.
+    /// `counters` are those shared with the other workers (made from ``sharedMetrics``); nil: this process's own.
     public convenience init(settings: Settings, logger: Logger, counters: SharedCounters? = nil,
                             clock: any TimeSource = SystemClock()) throws {
+        let counters = try counters ?? SharedCounters(layout: Self.sharedMetrics.layout)
+        let queue = Metrics(names: Self.sharedMetrics, counters: counters).loginQueue
         try self.init(settings: settings, logger: logger, counters: counters, clock: clock,
-                      hashingPool: HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes))
+                      hashingPool: HashingPool(slots: settings.concurrentPasswordHashes, waiting: settings.waitingPasswordHashes,
+                                               observer: queue))
     }
 
     /// An application hashing passwords on `hashingPool`, which tests share.
@@ -29,6 +37,7 @@ public final class Application: Sendable {
         self.settings = settings
         self.clock = clock
         self.logger = logger
+        metrics = Metrics(names: Self.sharedMetrics, counters: try counters ?? SharedCounters(layout: Self.sharedMetrics.layout))
         let dataDirectory = try DataDirectory(path: settings.dataDirectory)
         accounts = try settings.accountServiceFactory(dataDirectory: dataDirectory)
         var hasher = try PasswordHasher(parameters: settings.passwordHashing)
@@ -40,7 +49,7 @@ public final class Application: Sendable {
         for name in Self.requiredTemplates where !templates.contains(name) { throw TemplateError.missing(name) }
 
         let pages = Pages(templates: templates, settings: settings)
-        let revocations = SessionRevocations(clock: clock, logouts: counters.map { ($0, SharedMetrics().sessionsEnded) })
+        let revocations = SessionRevocations(clock: clock, logouts: (metrics.counters, metrics.names.sessionsEnded))
         var router = Router<RequestContext>(errorPage: pages.error) { error, request in
             logger.error("unexpected error answering \(request.method) \(request.path): \(error)")
         }
@@ -51,7 +60,7 @@ public final class Application: Sendable {
         Handlers(
             pages: pages, revocations: revocations,
             enrolmentImages: EnrolmentImages(scale: settings.qrScale, lifetime: .seconds(settings.lifetimes.enrolmentStep), clock: clock),
-            settings: settings, policy: settings.accessPolicy, devices: DeviceCookie(keys: keys, settings: settings)
+            settings: settings, policy: settings.accessPolicy, devices: DeviceCookie(keys: keys, settings: settings), metrics: metrics
         ).register(on: &router)
         self.router = router
         // Opens the database once now, so a broken store stops the start rather than the first request.
@@ -84,31 +93,54 @@ public final class Application: Sendable {
         let accounts: AccountService
 
         public func respond(to request: Request) -> Response {
+            let start = ContinuousClock.now
             var context = makeContext(for: request)
+            defer { application.metrics.observe(Self.route(of: request), took: start.duration(to: .now)) }
             return application.router.respond(to: request, context: &context)
         }
 
         public func respond(to error: HTTPError, for request: Request) -> Response {
+            let start = ContinuousClock.now
             var context = makeContext(for: request)
+            defer { application.metrics.observe(Self.route(of: request), took: start.duration(to: .now)) }
             return application.router.respond(to: error, for: request, context: &context)
         }
 
+        /// Whether `request` hashes a password, and so waits in the login lane.
         public func isLogin(_ request: Request) -> Bool {
             request.method == .post && Handlers.passwordRoutes.contains(request.path)
         }
 
+        /// The `503` for a login that waited longer than `login-queue-timeout`:
+        /// no handler ran, so nothing was claimed or logged; `/metrics` counts
+        /// it as a `busy` login.
         public func respondBusy(to request: Request) -> Response {
+            let start = ContinuousClock.now
             var context = makeContext(for: request)
+            defer { application.metrics.observe(Self.route(of: request), took: start.duration(to: .now)) }
+            if request.path == "/login" { application.metrics.count(.busy) }
             return application.router.respond(to: PasswordHashingBusy(), for: request, context: &context)
+        }
+
+        /// The `route` label `request` is timed under.
+        private static func route(of request: Request) -> String {
+            request.role == .authorizer ? Handlers.authorizerRoute : request.path
         }
 
         /// The context of `request`: its time, and the accounts auditing with its client.
         private func makeContext(for request: Request) -> RequestContext {
             var accounts = accounts
             let logger = application.logger
+            let metrics = application.metrics
             accounts.audit = { event in
+                metrics.count(event)
+                let address = request.clientAddress.isEmpty ? "-" : request.clientAddress
+                // The same fields as metadata, for the JSON format (the text format prints the message alone).
+                var fields: Logger.Metadata = ["event": "\(event.name)", "address": "\(address)"]
+                for (key, value) in event.fields { fields[key] = "\(value)" }
+                if let result = Metrics.loginResult(of: event) { fields["result"] = "\(result.rawValue)" }
                 // One line per security event, for people and for fail2ban (README).
-                logger.notice("audit \(event) client=\(request.clientAddress.isEmpty ? "-" : request.clientAddress)")
+                logger.notice("audit \(event) client=\(address)", metadata: fields)
             }
             return RequestContext(now: application.clock.now, client: ClientAddress(request.clientAddress), accounts: accounts)
         }

@@ -23,6 +23,8 @@ public struct Configuration: Sendable {
     public var requestTimeout: Duration = .seconds(5)
     /// How long a login may wait for a password-hashing thread before it is refused (503).
     public var loginQueueTimeout: Duration = .seconds(30)
+    /// How log lines are written: text for people and fail2ban, or JSON.
+    public var logFormat = LogFormat.text
 
     /// One worker per core, and two at least, so that a worker dying or being
     /// replaced never leaves nobody to answer.

@@ -1,3 +1,4 @@
+import Foundation
 import Stores
 import Web
 
@@ -70,6 +71,12 @@ extension Configuration {
             default: "`30` (seconds)",
             "time a login may wait for a password-hashing thread, 1 to 3600; one still waiting then gets `503` "
                 + "with `Retry-After: 5`, and counts as no attempt (not throttled, not logged as a failure)"),
+        Key("metrics-allow", \.settings.metricsAllow, .addressList, default: "`127.0.0.1, ::1`",
+            "client addresses (as the web server passes `REMOTE_ADDR`) that may read `/metrics`, comma-separated; "
+                + "any other gets `404`"),
+        Key("log-format", \.logFormat, .choice(LogFormat.self), default: "`text`",
+            "`text`: one line per event for people and fail2ban; `json`: one JSON object per line for a log collector "
+                + "(see [Logs](#logs))"),
     ]
 
     /// Ten years is "forever" for a lock; larger values only risk overflow.
@@ -158,6 +165,22 @@ extension Configuration.ValueType where Value == String {
             throw .init(reason: "must be a host name, with a port if not 80 or 443, e.g. app.example.com or app.example.com:8443")
         }
         return host
+    }
+}
+
+extension Configuration.ValueType where Value == Set<String> {
+    /// IP addresses, comma-separated, each written as the web server writes `REMOTE_ADDR`.
+    static let addressList = Self("addresses") { value throws(Configuration.InvalidValue) in
+        var addresses: Set<String> = []
+        for item in value.split(separator: ",", omittingEmptySubsequences: false) {
+            let address = item.trimmingCharacters(in: .whitespaces)
+            guard let canonical = IPAddress.canonical(address) else {
+                throw .init(reason: "must be IP addresses separated by commas, e.g. 127.0.0.1, ::1 (\(address) is not one)")
+            }
+            addresses.insert(canonical)
+        }
+        guard !addresses.isEmpty else { throw .init(reason: "needs at least one address") }
+        return addresses
     }
 }
 

@@ -41,11 +41,13 @@ extension Handlers {
             var full = try enrolment.session.advanced(to: .full, userID: user.id, username: user.name,
                                                       generation: user.sessionGeneration, now: context.now)
             full.flash = nil
-            full.returnTo = nil
+            full.returnTo = Self.keptForHome(enrolment.session.returnTo)
             full.codeEnteredAt = context.now
-            return try recoveryCodesPage(codes, replacingOld: false, session: full, request, &context)
+            // The recovery codes page continues to where the login was to lead (the gate's `rd`).
+            return try recoveryCodesPage(codes, replacingOld: false, continuingTo: enrolment.session.returnTo, session: full,
+                                         request, &context)
         case .refused(let refusal):
-            return redirect(to: request.url("/enroll"), with: enrolment.session, telling: refusal, &context)
+            return redirect(to: request.url("/enroll"), with: enrolment.session, telling: refusal, codeStep: true, &context)
         }
     }
 

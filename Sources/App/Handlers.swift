@@ -15,6 +15,19 @@ struct Handlers: Sendable {
     let policy: AccessPolicy
     /// The remember-device cookie.
     let devices: DeviceCookie
+    let metrics: Metrics
+
+    /// Every path ``register(on:)`` routes, and the label of the FastCGI
+    /// authorizer's requests: each gets its own request-duration histogram
+    /// (``SharedMetrics``), so a new route is added here too.
+    static let routes = [
+        "/", "/login", "/login/code", "/enroll", "/qr", "/home", "/logout", "/logout/everywhere", "/recovery-codes",
+        "/auth", "/denied", "/verify", "/password", "/devices/forget", "/healthz", "/metrics", authorizerRoute,
+    ]
+
+    /// The `route` label of requests in the FastCGI authorizer role, whose
+    /// paths are the protected sites'.
+    static let authorizerRoute = "authorizer"
 
     /// The routes whose POST hashes a password, and so may wait for a hashing
     /// slot: the transport answers them on its login lane.
@@ -41,6 +54,8 @@ struct Handlers: Sendable {
         router.post("/password", changePassword)
         router.post("/devices/forget", forgetDevice)
         router.authorize(authorize)
+        router.get("/healthz", health)
+        router.get("/metrics", metricsPage)
     }
 
     /// The POSTed form and the session whose CSRF token it carries (403 when
@@ -56,10 +71,13 @@ struct Handlers: Sendable {
         return .redirect(to: location)
     }
 
-    /// `303` back to `location` to try again, the next page saying why `refusal` happened.
-    func redirect(to location: String, with session: Session, telling refusal: Refusal, _ context: inout RequestContext) -> Response {
+    /// `303` back to `location` to try again, the next page saying why
+    /// `refusal` happened (at the `codeStep`, past the password, in its words).
+    func redirect(
+        to location: String, with session: Session, telling refusal: Refusal, codeStep: Bool = false, _ context: inout RequestContext
+    ) -> Response {
         var again = session
-        again.flash = Self.message(for: refusal)
+        again.flash = Self.message(for: refusal, codeStep: codeStep)
         return redirect(to: location, with: again, &context)
     }
 
@@ -71,11 +89,18 @@ struct Handlers: Sendable {
         return redirect(to: request.url("/"), with: fresh, &context)
     }
 
-    /// `303` to the start without a session: what logging out ends with;
-    /// the login there leads on to `returnTo` when there is one.
-    func signedOut(_ request: Request, returningTo returnTo: String? = nil, _ context: inout RequestContext) -> Response {
-        context.sessionUpdate = .end
-        return .redirect(to: request.url("/") + (returnTo.map { "?rd=" + PercentEncoding.encode($0) } ?? ""))
+    /// What the sign-in page says after a logout.
+    static let signedOutNotice = "You have signed out."
+    /// Flash messages that tell, rather than warn: shown as a notice, not an alert.
+    static let flashNotices: Set<String> = [signedOutNotice]
+
+    /// `303` to the start with a fresh anonymous session that only says the
+    /// user has signed out: what logging out ends with; the login there leads
+    /// on to `returnTo` when there is one.
+    func signedOut(_ request: Request, returningTo returnTo: String? = nil, _ context: inout RequestContext) throws -> Response {
+        var fresh = try Session.anonymous(now: context.now)
+        fresh.flash = Self.signedOutNotice
+        return redirect(to: request.url("/") + (returnTo.map { "?rd=" + PercentEncoding.encode($0) } ?? ""), with: fresh, &context)
     }
 
     /// `page` for `session`, with its CSRF token and its flash message, which
@@ -83,7 +108,13 @@ struct Handlers: Sendable {
     /// its message shown).
     func show(_ page: Page, to session: Session, _ request: Request, _ context: inout RequestContext) throws -> Response {
         var page = page
-        page.values["flash"] = session.flash ?? false
+        // A flash that tells rather than warns shows as the page's notice (home has notices of its own).
+        if let flash = session.flash, Self.flashNotices.contains(flash) {
+            page.values["flash"] = false
+            page.values["notice"] = flash
+        } else {
+            page.values["flash"] = session.flash ?? false
+        }
         page.values["csrf"] = session.csrfToken
         var shown = session
         shown.flash = nil

@@ -21,21 +21,32 @@ final class HashingPool: ScryptExecutor {
     /// Niceness of the hashing threads: lower priority than the workers (0).
     static let niceness: Int32 = 19
 
+    /// Hears of the queue: a hash queued, and one started after waiting so long (for `/metrics`).
+    struct QueueObserver: Sendable {
+        let queued: @Sendable () -> Void
+        let started: @Sendable (_ waited: Duration) -> Void
+    }
+
     let slots: Int
     let capacity: Int
     private let queue: JobQueue
+    private let observer: QueueObserver?
 
     /// `slots` hashing threads; up to `waiting` more hashes queue behind them.
-    init(slots: Int, waiting: Int) {
+    init(slots: Int, waiting: Int, observer: QueueObserver? = nil) {
+        self.observer = observer
         self.slots = max(1, slots)
         capacity = self.slots + max(0, waiting)
         queue = JobQueue()
         for index in 0..<self.slots {
-            let thread = Thread { [queue] in
+            let thread = Thread { [queue, observer] in
                 // Lowering one's own priority needs no privilege; failing to only loses the preference.
                 // On Linux the nice value is per thread, and who = 0 names the calling thread.
                 _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
-                while let job = queue.next() { job.run(beforeReturning: queue.finished) }
+                while let job = queue.next() {
+                    observer?.started(job.queued.duration(to: .now))
+                    job.run(beforeReturning: queue.finished)
+                }
             }
             thread.name = "totpgate-hash-\(index)"
             thread.start()
@@ -54,13 +65,15 @@ final class HashingPool: ScryptExecutor {
 
     func derive(_ work: @escaping @Sendable () throws -> [UInt8]) throws -> [UInt8] {
         let job = Job(work)
-        guard queue.add(job, capacity: capacity) else { throw PasswordHashingBusy() }
+        guard queue.add(job, capacity: capacity, beforeWaking: { observer?.queued() }) else { throw PasswordHashingBusy() }
         return try job.waitForResult()
     }
 
     /// One hash to compute, and its result once computed.
     private final class Job: Sendable {
         private let work: @Sendable () throws -> [UInt8]
+        /// When the job joined the queue.
+        let queued = ContinuousClock.now
         private let done = DispatchSemaphore(value: 0)
         private let result = Mutex<Result<[UInt8], any Error>?>(nil)
 
@@ -94,15 +107,19 @@ final class HashingPool: ScryptExecutor {
         private let state = Mutex(State())
         private let ready = DispatchSemaphore(value: 0)
 
-        /// Queues `job` unless `capacity` jobs are admitted already or the queue is closed.
-        func add(_ job: Job, capacity: Int) -> Bool {
+        /// Queues `job` unless `capacity` jobs are admitted already or the queue is
+        /// closed; once queued, calls `beforeWaking` before any thread may take it.
+        func add(_ job: Job, capacity: Int, beforeWaking: () -> Void) -> Bool {
             let added = state.withLock { state in
                 guard !state.isClosed, state.admitted < capacity else { return false }
                 state.admitted += 1
                 state.waiting.append(job)
                 return true
             }
-            if added { ready.signal() }
+            if added {
+                beforeWaking()
+                ready.signal()
+            }
             return added
         }
 

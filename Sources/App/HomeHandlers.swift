@@ -28,6 +28,7 @@ extension Handlers {
             "enrolledISO": enrolledAt.map(DisplayTime.machineReadable) ?? "",
             "recoveryCodesLeft": recoveryCodesLeft,
             "fewRecoveryCodes": recoveryCodesLeft < Self.fewRecoveryCodes,
+            "returnTo": session.returnTo ?? false,
         ]), to: session, request, &context)
     }
 
@@ -72,7 +73,7 @@ extension Handlers {
         case .confirmed(let codes):
             return try recoveryCodesPage(codes, replacingOld: true, session: session, request, &context)
         case .refused(let refusal):
-            return redirect(to: request.url("/home"), with: session, telling: refusal, &context)
+            return redirect(to: request.url("/home"), with: session, telling: refusal, codeStep: true, &context)
         }
     }
 
@@ -84,7 +85,7 @@ extension Handlers {
             try context.accounts.logoutEverywhere(named: session.username)
             revocations.recordLogout(session.id)
         }
-        var response = signedOut(request, &context)
+        var response = try signedOut(request, &context)
         devices.clear(in: &response, for: request)  // every device of the user has ended
         return response
     }

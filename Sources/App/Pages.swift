@@ -53,7 +53,7 @@ struct Pages: Sendable {
         400: "That request did not make sense",
         403: "Not allowed",
         404: "Page not found",
-        405: "Not possible here",
+        405: "Nothing to open here",
         413: "Too much data",
         500: "Something went wrong",
         503: "Temporarily unavailable",

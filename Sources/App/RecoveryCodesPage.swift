@@ -4,7 +4,8 @@ import Web
 /// The page that shows recovery codes, the one time they exist in plain text:
 /// after enrolment and after regenerating them.
 extension Handlers {
-    /// The codes on a `no-store` page, with a plain-text download of them.
+    /// The codes on a `no-store` page, with a plain-text download of them, and
+    /// a link on to `continuingTo` (home when nil).
     ///
     /// The download is a `data:` link built here rather than a route: the
     /// codes are stored only as keyed hashes, so no later request could serve
@@ -12,7 +13,8 @@ extension Handlers {
     /// the wire twice. A `download` link is a navigation, not a fetch, so the
     /// CSP (no script, images from `'self'`) does not block it.
     func recoveryCodesPage(
-        _ codes: [String], replacingOld: Bool, session: Session, _ request: Request, _ context: inout RequestContext
+        _ codes: [String], replacingOld: Bool, continuingTo: String? = nil, session: Session, _ request: Request,
+        _ context: inout RequestContext
     ) throws -> Response {
         let title = replacingOld ? "Your new recovery codes" : "Save your recovery codes"
         return try show(Page("recovery", title: title, holdsSecret: true, [
@@ -21,6 +23,7 @@ extension Handlers {
             "download": "data:text/plain;charset=utf-8," + PercentEncoding.encode(
                 Self.recoveryCodesText(codes, user: session.username, appName: settings.appName, now: context.now)),
             "downloadName": "\(settings.appName)-recovery-codes-\(session.username).txt",
+            "continue": continuingTo ?? request.url("/home"),
         ]), to: session, request, &context)
     }
 

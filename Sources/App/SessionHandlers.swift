@@ -24,6 +24,6 @@ extension Handlers {
             try context.accounts.logout(user, sessionID: session.id, expiresAt: settings.lifetimes.expiry(of: session), now: context.now)
             revocations.recordLogout(session.id)
         }
-        return signedOut(request, returningTo: returnTo, &context)
+        return try signedOut(request, returningTo: returnTo, &context)
     }
 }

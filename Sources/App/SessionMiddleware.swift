@@ -3,11 +3,15 @@ import Web
 /// The session around every route: decoded and checked once before the
 /// handler runs, into ``RequestContext/session``; written back after it as
 /// the handler asked (``RequestContext/sessionUpdate``), or renewed when due.
+/// The paths of machines (`/healthz`, `/metrics`) neither read nor set it.
 struct SessionMiddleware: Middleware {
     let cookie: SessionCookie
     let revocations: SessionRevocations
+    /// Paths answered without a session: no store query for it, no cookie.
+    static let sessionlessPaths: Set<String> = ["/healthz", "/metrics"]
 
     func handle(_ request: Request, context: inout RequestContext, next: (Request, inout RequestContext) -> Response) throws -> Response {
+        if Self.sessionlessPaths.contains(request.path) { return next(request, &context) }
         if let session = cookie.session(in: request, now: context.now),
            let groups = try revocations.currentGroups(of: session, accounts: context.accounts) {
             context.session = session

@@ -50,6 +50,8 @@ public struct Settings: Sendable {
     public var concurrentPasswordHashes = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     /// Logins that may wait for a hashing thread before more get 503.
     public var waitingPasswordHashes = 4
+    /// Client addresses (`REMOTE_ADDR`) that may read `/metrics`; others get 404.
+    public var metricsAllow: Set<String> = ["127.0.0.1", "::1"]
     /// The `access` lines, in file order (``AccessRule``).
     public var accessRules: [AccessRule] = []
     /// Who may pass where no access rule covers a request.
@@ -61,9 +63,13 @@ public struct Settings: Sendable {
 
     /// The one way `serve` and every `user` and `store` command open the
     /// accounts: the store these settings name, with the keys of their data
-    /// directory (`opened`, when the caller has it already).
-    public func accountServiceFactory(dataDirectory opened: DataDirectory? = nil) throws -> AccountServiceFactory {
-        try AccountServiceFactory(location: store, dataDirectory: opened ?? DataDirectory(path: dataDirectory))
+    /// directory (`opened`, when the caller has it already), created on first
+    /// use unless `creating` is false.
+    public func accountServiceFactory(dataDirectory opened: DataDirectory? = nil, creating: Bool = true) throws
+        -> AccountServiceFactory
+    {
+        try AccountServiceFactory(location: store, dataDirectory: opened ?? DataDirectory(path: dataDirectory, creating: creating),
+                                  creating: creating)
     }
 
     /// The access rules, compiled: what `/auth` and `access check` decide with.

@@ -25,8 +25,8 @@ public final class HMAC {
         HMAC(algorithm: algorithm, context: try context.copy())
     }
 
-    /// The MAC of `message`.
-    public func authenticationCode(for message: [UInt8]) throws -> [UInt8] {
+    /// The MAC of `message`, read in place when its bytes are contiguous (a String's UTF-8, a slice).
+    public func authenticationCode(for message: some Collection<UInt8>) throws -> [UInt8] {
         var output: [UInt8] = []
         try context.authenticate(message, into: &output)
         return output

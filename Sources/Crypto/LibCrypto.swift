@@ -144,9 +144,13 @@ final class MACContext {
 
     /// Writes the MAC of `message` under the context's key into `output`,
     /// resizing it to the digest size (a caller reusing one array allocates once).
-    func authenticate(_ message: [UInt8], into output: inout [UInt8]) throws {
+    /// Contiguous bytes (an array, a String's UTF-8) are read in place, others copied once.
+    func authenticate(_ message: some Collection<UInt8>, into output: inout [UInt8]) throws {
         try check(EVP_MAC_init(context, nil, 0, nil), "EVP_MAC_init")
-        try check(EVP_MAC_update(context, message, message.count), "EVP_MAC_update")
+        let context = context
+        let updated = message.withContiguousStorageIfAvailable { EVP_MAC_update(context, $0.baseAddress, $0.count) }
+            ?? Array(message).withUnsafeBufferPointer { EVP_MAC_update(context, $0.baseAddress, $0.count) }
+        try check(updated, "EVP_MAC_update")
         if output.count != outputSize { output = [UInt8](repeating: 0, count: outputSize) }
         var written = 0
         let size = outputSize

@@ -15,11 +15,21 @@ public enum Base64URL {
     /// `bytes` encoded without padding.
     public static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
-        output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        encode(bytes, appendingTo: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends `bytes`, encoded without padding, to `output`: for a value built as bytes (a signed cookie).
+    public static func encode(_ bytes: [UInt8], appendingTo output: inout [UInt8]) {
+        let alphabet = alphabet  // once, not a lazy global's check per symbol
+        output.reserveCapacity(output.count + (bytes.count * 4 + 2) / 3)
         var index = 0
         while index + 3 <= bytes.count {
             let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            for shift in [18, 12, 6, 0] { output.append(alphabet[Int((chunk >> UInt32(shift)) & 63)]) }
+            output.append(alphabet[Int(chunk >> 18)])
+            output.append(alphabet[Int((chunk >> 12) & 63)])
+            output.append(alphabet[Int((chunk >> 6) & 63)])
+            output.append(alphabet[Int(chunk & 63)])
             index += 3
         }
         let rest = bytes.count - index
@@ -28,13 +38,18 @@ public enum Base64URL {
             let symbols = rest == 2 ? [18, 12, 6] : [18, 12]
             for shift in symbols { output.append(alphabet[Int((chunk >> UInt32(shift)) & 63)]) }
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// The bytes of unpadded base64url `text`, or nil when it is not that.
     @inlinable
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let symbols = text.utf8
+        decode(symbols: text.utf8)
+    }
+
+    /// The bytes of unpadded base64url `symbols` (its ASCII bytes), or nil when it is not that:
+    /// for text already held as bytes, whose slices iterate faster than a String's.
+    @inlinable
+    public static func decode(symbols: some Collection<UInt8>) -> [UInt8]? {
         guard symbols.count % 4 != 1 else { return nil }
         let table = values
         var output = [UInt8](repeating: 0, count: symbols.count * 3 / 4)

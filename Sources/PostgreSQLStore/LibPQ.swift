@@ -1,4 +1,5 @@
 internal import CPostgreSQL
+import Glibc
 import SQLRecords
 
 // The only file of this target that touches libpq: every `PQ*` call and every
@@ -54,6 +55,8 @@ final class Connection {
     let target: ConnectionString
     /// The server-side name of each statement prepared on this connection, by its SQL.
     private var prepared: [String: String] = [:]
+    /// Given up: a query went unanswered past its limit (``ping(within:)``).
+    private var isAbandoned = false
 
     /// Connects; `defaults` (libpq keyword → value) apply where the URI says nothing else.
     init(_ target: ConnectionString, defaults: [(String, String)]) throws {
@@ -91,10 +94,38 @@ final class Connection {
     }
 
     /// Whether the connection to the server is lost for good.
-    var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
+    var isBroken: Bool { isAbandoned || PQstatus(handle) != CONNECTION_OK }
 
     /// The server process serving this connection.
     var serverProcessID: Int32 { PQbackendPID(handle) }
+
+    /// Runs `SELECT 1`, waiting at most `limit` for the answer. A server gone
+    /// from the network leaves a blocking query waiting for TCP to give up
+    /// (minutes); past `limit` the connection is given up instead (``isBroken``),
+    /// its query still in flight, and the owner opens another.
+    func ping(within limit: Duration) throws {
+        guard PQsendQuery(handle, "SELECT 1") == 1 else {
+            throw PostgreSQLError(.unavailable, message: "\(target): \(connectionMessage)")
+        }
+        let deadline = ContinuousClock.now + limit
+        while PQisBusy(handle) == 1 {
+            let (seconds, attoseconds) = max(.zero, ContinuousClock.now.duration(to: deadline)).components
+            var socket = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            let ready = poll(&socket, 1, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+            if ready < 0, errno == EINTR { continue }
+            guard ready > 0 else {
+                isAbandoned = true
+                throw PostgreSQLError(.unavailable, message: "\(target): no answer within \(limit)")
+            }
+            guard PQconsumeInput(handle) == 1 else {
+                throw PostgreSQLError(.unavailable, message: "\(target): \(connectionMessage)")
+            }
+        }
+        // Every result is taken before any is checked, so the connection is ready for the next query.
+        var results: [Result] = []
+        while let result = PQgetResult(handle) { results.append(Result(result, on: self, context: "SELECT 1")) }
+        for result in results { try result.check() }
+    }
 
     /// Runs SQL that binds nothing and returns nothing: DDL, migrations, BEGIN/COMMIT.
     /// Several statements separated by `;` run as one implicit transaction.

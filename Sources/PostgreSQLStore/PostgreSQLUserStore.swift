@@ -224,8 +224,14 @@ public final class PostgreSQLUserStore: UserStore, CustomStringConvertible {
 
     // MARK: Maintenance
 
-    public func ping() throws {
-        _ = try link.read { try $0.rows("SELECT 1") }
+    /// A server down or refusing fails at once; one gone from the network
+    /// fails after `limit` on an open connection, which is then given up.
+    /// Opening one to such a server waits out `connect_timeout` (5 s), one
+    /// thread of the process at a time (``ConnectAttempts``), so there is no
+    /// second try on a new connection here, as other reads get: the next use
+    /// after a failure connects again.
+    public func ping(within limit: Duration) throws {
+        try link.write { try $0.ping(within: limit) }
     }
 
     public func inTransaction<T>(_ body: () throws -> T) throws -> T {

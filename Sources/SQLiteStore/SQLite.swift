@@ -1,4 +1,5 @@
 internal import CSQLite
+import Glibc
 import SQLRecords
 
 // The only file of this target that touches SQLite: every `sqlite3_*` call and
@@ -62,6 +63,10 @@ private func sqliteError(_ result: Int32, _ database: OpaquePointer, _ context: 
 final class Connection {
     private let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    private let busyTimeoutMilliseconds: Int32
+    /// The database file's path, and its device and inode when opened.
+    let path: String
+    private let fileIdentity: (device: UInt64, inode: UInt64)?
 
     /// Opens (creating if needed) the database file at `path`; a writer waits
     /// up to `busyTimeoutMilliseconds` for another instead of failing at once.
@@ -79,6 +84,9 @@ final class Connection {
             throw failure
         }
         handle = opened
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.path = path
+        fileIdentity = Self.identity(of: path)
         try check(sqlite3_busy_timeout(handle, busyTimeoutMilliseconds), handle, "sqlite3_busy_timeout")
         // WAL: readers never wait for the writer, and a commit is one append.
         guard try rows("PRAGMA journal_mode = WAL").first?.text(0) == "wal" else {
@@ -115,6 +123,26 @@ final class Connection {
     func run(_ sql: String, _ arguments: any SQLBindable...) throws -> Int {
         try statement(sql).run(arguments.map(\.sqlValue))
         return Int(sqlite3_changes64(handle))
+    }
+
+    /// Whether `path` still names the file opened (not moved, deleted or replaced since).
+    var isStillAtItsPath: Bool {
+        guard let opened = fileIdentity, let now = Self.identity(of: path) else { return false }
+        return opened == now
+    }
+
+    private static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return (UInt64(status.st_dev), UInt64(status.st_ino))
+    }
+
+    /// Runs `body` waiting at most `milliseconds` for a lock another connection
+    /// holds (instead of the busy timeout the connection was opened with).
+    func waitingAtMost<T>(milliseconds: Int32, _ body: () throws -> T) throws -> T {
+        try check(sqlite3_busy_timeout(handle, milliseconds), handle, "sqlite3_busy_timeout")
+        defer { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }  // fails only on a misuse (a bad handle)
+        return try body()
     }
 
     /// The row id the last successful INSERT gave its row.

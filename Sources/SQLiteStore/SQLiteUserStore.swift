@@ -16,13 +16,18 @@ public final class SQLiteUserStore: UserStore {
 
     let connection: Connection
 
-    /// Opens (creating if needed, mode 0600) the store at `path`, migrating its
-    /// schema (`keys` re-key wave-1 throttle state); a writer waits up to
-    /// `busyTimeoutMilliseconds` for another before failing.
-    public init(path: String, keys: AccountKeys, busyTimeoutMilliseconds: Int32 = 5000) throws {
-        // SQLite would create the file with the umask's mode, and its -wal and -shm files copy that mode.
+    /// Opens (creating if needed, mode 0600, unless `creating` is false) the
+    /// store at `path`, migrating its schema (`keys` re-key wave-1 throttle
+    /// state); a writer waits up to `busyTimeoutMilliseconds` for another before failing.
+    public init(path: String, keys: AccountKeys, creating: Bool = true, busyTimeoutMilliseconds: Int32 = 5000) throws {
         let (directory, name) = Self.split(path)
-        try DataDirectory(path: directory).createPrivateFileIfAbsent(named: name)
+        let parent = try DataDirectory(path: directory, creating: creating)
+        if creating {
+            // SQLite would create the file with the umask's mode, and its -wal and -shm files copy that mode.
+            try parent.createPrivateFileIfAbsent(named: name)
+        } else if try !parent.contains(name) {
+            throw StoreError.missing("SQLite \(path)")
+        }
         connection = try Connection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try migrate(keys: keys)
     }
@@ -196,8 +201,19 @@ public final class SQLiteUserStore: UserStore {
 
     // MARK: Maintenance
 
-    public func ping() throws {
-        try connection.rows("SELECT 1")
+    /// The store answers when its path still names the file this connection
+    /// has open (a database moved or deleted under a running gate would part
+    /// it from every process started later: the CLI, a new worker) and a read
+    /// of the file itself (its schema, not a bare `SELECT 1`) succeeds,
+    /// waiting at most `limit` for a lock.
+    public func ping(within limit: Duration) throws {
+        guard connection.isStillAtItsPath else {
+            throw StoreError.unavailable("\(connection.path) is no longer the database this process opened")
+        }
+        let milliseconds = Int32(clamping: limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
+        _ = try connection.waitingAtMost(milliseconds: milliseconds) {
+            try connection.rows("SELECT count(*) FROM sqlite_schema")
+        }
     }
 
     public func inTransaction<T>(_ body: () throws -> T) throws -> T {

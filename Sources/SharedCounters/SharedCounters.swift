@@ -75,6 +75,27 @@ public final class SharedCounters: @unchecked Sendable {
         slots[counter.slot].wrappingAdd(amount, ordering: .relaxed)
     }
 
+    /// Takes `amount` from `gauge` (a gauge that goes down, like a queue's length).
+    public func subtract(_ amount: UInt64 = 1, from gauge: Counter) {
+        slots[gauge.slot].wrappingSubtract(amount, ordering: .relaxed)
+    }
+
+    /// Sets `gauge` to `value`.
+    public func set(_ gauge: Counter, to value: UInt64) {
+        slots[gauge.slot].store(value, ordering: .relaxed)
+    }
+
+    /// Sets the `index`th value of `table`.
+    public func set(_ table: SlotTable, at index: Int, to value: UInt64) {
+        precondition(table.count > index && index >= 0, "slot table index out of range")
+        slots[table.firstSlot + index].store(value, ordering: .relaxed)
+    }
+
+    /// The values of `table`.
+    public func values(of table: SlotTable) -> [UInt64] {
+        (0..<table.count).map { slots[table.firstSlot + $0].load(ordering: .relaxed) }
+    }
+
     /// The total of `counter` over every process.
     public func value(of counter: Counter) -> UInt64 {
         slots[counter.slot].load(ordering: .relaxed)

@@ -40,10 +40,11 @@ public enum StoreMigration {
     /// Copies every row of the store at `source` into the empty store at
     /// `target`, in one transaction on each side; `keys` are the data
     /// directory's (both stores' sealed secrets and hashes were made under them).
+    /// A source that does not exist is an error, not an empty store.
     /// Throws ``StoreError/notEmpty(_:)`` and writes nothing when the target holds data.
     public static func copy(from source: StoreLocation, to target: StoreLocation, keys: AccountKeys) throws -> Summary {
         guard source != target else { throw Error.sameStore(source) }
-        let (from, to) = (try source.open(keys: keys), try target.open(keys: keys))
+        let (from, to) = (try source.open(keys: keys, creating: false), try target.open(keys: keys))
         let snapshot = try from.exportSnapshot()
         do {
             try to.importSnapshot(snapshot)

@@ -30,7 +30,9 @@ public final class Supervisor {
     private let metrics: SharedMetrics
     private let logger: Logger
     private let signals: MasterSignals
-    private var workers: [pid_t: Worker] = [:]
+    private var workers: [pid_t: Worker] = [:] {
+        didSet { publishWorkers() }
+    }
     private var generation = 0
     private var plan: WorkerPlan
     /// A new generation starting on SIGHUP, until it is ready or given up.
@@ -56,6 +58,8 @@ public final class Supervisor {
         self.logger = logger
         signals = try MasterSignals([SIGCHLD, SIGHUP, SIGTERM, SIGINT])
         signal(SIGPIPE, SIG_IGN)
+        counters.set(metrics.startTime, to: UInt64(time(nil)))
+        publishWorkers()
     }
 
     /// Starts the first generation and waits until every worker is ready.
@@ -293,6 +297,16 @@ public final class Supervisor {
             workers[pid]?.phase = .retiring
         }
         while !workers.isEmpty { waitForEvents(until: nil) }
+    }
+
+    /// Tells the workers, through the shared counters, which workers are
+    /// alive: their count, and their process ids after the master's, for `/metrics`.
+    private func publishWorkers() {
+        counters.set(metrics.workersAlive, to: UInt64(workers.count))
+        let pids = [getpid()] + workers.keys.sorted()
+        for index in 0..<metrics.processes.count {
+            counters.set(metrics.processes, at: index, to: index < pids.count ? UInt64(pids[index]) : 0)
+        }
     }
 
     private func isGenerationReady(_ generation: Int, count: Int) -> Bool {

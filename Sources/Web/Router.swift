@@ -37,6 +37,9 @@ public struct Router<Context>: Sendable {
         self.reportUnexpected = reportUnexpected
     }
 
+    /// Every path a route serves.
+    public var paths: Set<String> { Set(routes.keys) }
+
     /// Runs `middleware` around every route (and every error page); the first added is the outermost.
     public mutating func add(_ middleware: some Middleware<Context>) {
         self.middleware.append(middleware)
@@ -124,6 +127,15 @@ public struct Router<Context>: Sendable {
         return response
     }
 
+    /// What a 405 page tells a person, who knows links and forms, not methods:
+    /// most often a bookmarked or reloaded form address (`opening`), or a form sent to a page.
+    @usableFromInline
+    static func wrongMethodMessage(opening: Bool) -> String {
+        opening
+            ? "This address only receives a form as it is sent; it is not a page to open. Start again from the sign-in page."
+            : "This page cannot receive a form. Go back, reload the page and try again."
+    }
+
     @inlinable
     func dispatch(_ request: Request, _ context: inout Context) throws -> Response {
         if request.role == .authorizer, let authorizer { return try authorizer(request, &context) }
@@ -134,7 +146,7 @@ public struct Router<Context>: Sendable {
         guard let handler = route.byMethod[method] ?? route.anyMethod else {
             var allowed = route.byMethod.keys.map(\.rawValue)
             if route.byMethod[.get] != nil { allowed.append("HEAD") }
-            throw HTTPError(.methodNotAllowed, message: "This page does not accept \(request.method).",
+            throw HTTPError(.methodNotAllowed, message: Self.wrongMethodMessage(opening: method == .get),
                             headers: ["Allow": allowed.sorted().joined(separator: ", ")])
         }
         return try handler(request, &context)

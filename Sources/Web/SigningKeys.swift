@@ -25,6 +25,8 @@ public struct SigningKeyRing: Sendable, Equatable {
     public struct Key: Sendable, Equatable {
         public let id: String
         public let secret: [UInt8]
+        /// HMAC-SHA256 under ``secret``, its keyed contexts shared by every thread: a cookie's MAC needs no key schedule.
+        public let mac: SharedHMAC
 
         /// A key; the id is a short token of letters and digits.
         public init(id: String, secret: [UInt8]) throws(SigningKeyRing.Error) {
@@ -34,6 +36,12 @@ public struct SigningKeyRing: Sendable, Equatable {
             guard secret.count >= 32 else { throw .keyTooShort(bytes: secret.count) }
             self.id = id
             self.secret = secret
+            mac = SharedHMAC(algorithm: .sha256, key: secret)
+        }
+
+        /// Keys are equal when their ids and secrets are.
+        public static func == (a: Key, b: Key) -> Bool {
+            a.id == b.id && a.secret == b.secret
         }
 
         /// A new random 256-bit key with a random id.

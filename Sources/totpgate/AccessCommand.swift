@@ -41,7 +41,7 @@ extension AccessCommand {
 
         func run() throws {
             let settings = try store.data.configuration().settings
-            let (name, groups) = try store.accountService().groups(named: user)
+            let (name, groups) = try store.accountService(creating: false).groups(named: user)
             guard let (host, uri) = Self.target(of: url) else { return }  // validate() made sure
             let now = SystemClock().now
             let codeEnteredAt = try codeAge.map { now - (try Configuration.seconds(in: $0)) }

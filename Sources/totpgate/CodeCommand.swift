@@ -18,6 +18,6 @@ struct CodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try options.totp.code(at: time ?? SystemClock().now))
+        print(try options.totp().code(at: time ?? SystemClock().now))
     }
 }

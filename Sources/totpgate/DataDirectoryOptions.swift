@@ -9,8 +9,9 @@ struct DataDirectoryOptions: ParsableArguments {
     @Option(
         name: .customLong("data-dir"),
         help: ArgumentHelp(
-            "Directory of the database and keys, created (mode 0700) if absent (default: the config file's data-dir, "
-                + "else $\(DataDirectory.environmentVariable), else \(DataDirectory.defaultPath)).",
+            "Directory of the database and keys (default: the config file's data-dir, else "
+                + "$\(DataDirectory.environmentVariable), else \(DataDirectory.defaultPath)); only `user add`, `keygen` and "
+                + "`serve` create it (mode 0700).",
             valueName: "dir"))
     var path: String?
 
@@ -33,9 +34,10 @@ struct DataDirectoryOptions: ParsableArguments {
         return configuration
     }
 
-    /// The data directory these options name, created on first use.
-    func dataDirectory() throws -> DataDirectory {
-        try DataDirectory(path: configuration().settings.dataDirectory)
+    /// The data directory these options name, created on first use by the
+    /// commands `creating` state (README: which commands create the data directory).
+    func dataDirectory(creating: Bool) throws -> DataDirectory {
+        try DataDirectory(path: configuration().settings.dataDirectory, creating: creating)
     }
 }
 
@@ -52,12 +54,13 @@ struct StoreOptions: ParsableArguments {
     var store: String?
 
     /// The account service `serve` would run with these options: the same
-    /// store, keys, password hashing and throttle settings.
-    func accountService() throws -> AccountService {
+    /// store, keys, password hashing and throttle settings. Only a command
+    /// `creating` state may create the data directory, its keys and the SQLite file.
+    func accountService(creating: Bool) throws -> AccountService {
         var configuration = try data.configuration()
         try configuration.applyCommandLine(store.map { ["--store", $0] } ?? [])
         let settings = configuration.settings
-        return try settings.accountServiceFactory()
+        return try settings.accountServiceFactory(creating: creating)
             .service(hasher: PasswordHasher(parameters: settings.passwordHashing), configuration: settings.accountConfiguration)
     }
 }

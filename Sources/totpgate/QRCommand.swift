@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OTP
 import QRImage
+import SystemIO
 
 struct QRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,17 +10,17 @@ struct QRCommand: ParsableCommand {
         abstract: "Write the QR image of an otpauth:// URI for an authenticator app to scan.",
         discussion: """
             With --png or --svg the image goes to that file, readable by its owner only \
-            (it holds the secret); with neither, it is drawn in the terminal.
+            (it holds the secret), or to standard output for `-`; with neither, it is drawn in the terminal.
             """
     )
 
     @Option(help: "The otpauth://totp/ URI to encode, as `totpgate uri` prints it.")
     var uri: String
 
-    @Option(help: ArgumentHelp("Write a PNG image to this file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write a PNG image to this file (- for standard output).", valueName: "file"))
     var png: String?
 
-    @Option(help: ArgumentHelp("Write an SVG image to this file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write an SVG image to this file (- for standard output).", valueName: "file"))
     var svg: String?
 
     @Option(help: "Pixels per module in the image file, \(QRCode.scales.lowerBound) to \(QRCode.scales.upperBound) (default: \(QRCode.defaultScale)).")
@@ -51,11 +52,20 @@ struct QRCommand: ParsableCommand {
     func run() throws {
         let code = try QRCode(encoding: uri)
         if let png {
-            try writeOwnerOnly(try code.pngData(scale: scale ?? QRCode.defaultScale), to: png)
+            try writeImage(try code.pngData(scale: scale ?? QRCode.defaultScale), to: png)
         } else if let svg {
-            try writeOwnerOnly(Array(try code.svg(scale: scale ?? QRCode.defaultScale).utf8), to: svg)
+            try writeImage(Array(try code.svg(scale: scale ?? QRCode.defaultScale).utf8), to: svg)
         } else {
             print(code.terminalText(invert: invert), terminator: "")
+        }
+    }
+
+    /// Writes the image to standard output for `-`, else to the file `path`, which only its owner may read.
+    private func writeImage(_ bytes: [UInt8], to path: String) throws {
+        if path == "-" {
+            try FileDescriptorIO.writeAll(bytes, to: STDOUT_FILENO, path: "standard output")
+        } else {
+            try writeOwnerOnly(bytes, to: path)
         }
     }
 }

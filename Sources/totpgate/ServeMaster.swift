@@ -11,7 +11,7 @@ extension ServeCommand {
     func runMaster() throws {
         let text = try data.configFile.map { try Configuration.text(ofConfigFile: $0) }
         let configuration = try loadConfiguration(fileText: text)
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap(configuration.logFormat.handler)
         let logger = Logger(label: "totpgate")
         let endpoints = configuration.endpoints
         if let listen = configuration.listen,
@@ -23,7 +23,7 @@ extension ServeCommand {
         var listeners: [Int32] = []
         defer { endpoints.prefix(listeners.count).forEach(ListeningSocket.remove) }
         for endpoint in endpoints { listeners.append(try ListeningSocket.open(endpoint)) }
-        let metrics = SharedMetrics()
+        let metrics = Application.sharedMetrics
         let counters = try SharedCounters(layout: metrics.layout)
         let supervisor = try Supervisor(
             listeners: listeners, counters: counters, metrics: metrics,

@@ -14,9 +14,9 @@ extension ServeCommand {
             try WorkerLink.attach(toMaster: master)
             let text = try data.configFile.map { _ in try WorkerLink.configurationText() }
             let configuration = try loadConfiguration(fileText: text)
-            LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            LoggingSystem.bootstrap(configuration.logFormat.handler)
             let logger = Logger(label: "totpgate")
-            let counters = try SharedCounters(inheriting: WorkerDescriptors.counters, layout: SharedMetrics().layout)
+            let counters = try SharedCounters(inheriting: WorkerDescriptors.counters, layout: Application.sharedMetrics.layout)
             let application = try Application(settings: configuration.settings, logger: logger, counters: counters)
             let responder = try Responder(
                 listeners: [WorkerDescriptors.listener, WorkerDescriptors.secondListener].filter(ListeningSocket.isListeningSocket),

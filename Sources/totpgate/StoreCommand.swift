@@ -35,7 +35,8 @@ extension StoreCommand {
 
         func run() throws {
             let source = try StoreLocation(from), target = try StoreLocation(to)
-            let keys = try AccountKeys(dataDirectory: dataDirectory.dataDirectory())
+            // New keys could open nothing the source holds: the data directory and its keys must exist.
+            let keys = try AccountKeys(dataDirectory: dataDirectory.dataDirectory(creating: false), creating: false)
             let summary = try StoreMigration.copy(from: source, to: target, keys: keys)
             print("copied \(summary) from \(source) to \(target)")
         }

@@ -16,6 +16,7 @@ struct Totpgate: ParsableCommand {
     /// Runs the command line; a failure is one line on stderr and a non-zero exit.
     static func main() {
         do {
+            if let unknown = unknownCommand(in: Array(CommandLine.arguments.dropFirst())) { throw ValidationError(unknown) }
             var command = try parseAsRoot()
             try command.run()
         } catch {
@@ -27,5 +28,24 @@ struct Totpgate: ParsableCommand {
             }
             exit(withError: code == .success ? nil : ExitCode(code.rawValue))
         }
+    }
+
+    /// The message for a command name that names no command, listing those
+    /// there are on one line; nil when every name on `arguments` is a command.
+    static func unknownCommand(in arguments: [String]) -> String? {
+        var command: any ParsableCommand.Type = Totpgate.self
+        var line = "totpgate"
+        for argument in arguments {
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty, !argument.hasPrefix("-"), argument != "help" else { return nil }
+            guard let next = subcommands.first(where: { $0._commandName == argument }) else {
+                let names = subcommands.map { $0._commandName }.joined(separator: ", ")
+                return "unknown command \(argument.debugDescription); the commands of `\(line)` are \(names) "
+                    + "(`\(line) COMMAND --help` tells more)"
+            }
+            command = next
+            line += " " + argument
+        }
+        return nil
     }
 }

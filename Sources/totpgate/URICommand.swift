@@ -23,7 +23,7 @@ struct URICommand: ParsableCommand {
 
     func run() throws {
         let uri = try KeyURI(
-            secret: options.secretBytes, account: account, issuer: issuer,
+            secret: options.secretBytes(), account: account, issuer: issuer,
             algorithm: options.algorithm, digits: options.digits, period: options.period)
         print(uri)
     }

@@ -24,17 +24,21 @@ struct UserTarget: ParsableArguments {
         do { try UserName.validate(name) } catch { throw ValidationError("\(error)") }
     }
 
-    /// The account service over the store.
-    func accountService() throws -> AccountService {
-        try store.accountService()
+    /// The account service over the existing store: only `user add` creates one.
+    func accountService(creating: Bool = false) throws -> AccountService {
+        try store.accountService(creating: creating)
     }
 }
 
-/// Reads a password from standard input: all of it, less one trailing newline.
-func readPasswordFromStandardInput() -> String {
-    var password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-    if password.hasSuffix("\n") { password.removeLast() }  // "\r\n" is one Character, removed whole
-    return password
+/// `--password-stdin`: a new password given, or one generated and printed once.
+struct NewPassword: ParsableArguments {
+    @Flag(help: "Read the password from standard input (at a terminal: asked twice, not shown) instead of generating one.")
+    var passwordStdin = false
+
+    /// The password given, or a generated one (`generated` true: print it).
+    func read() throws -> (password: String, generated: Bool) {
+        passwordStdin ? (try readNewPassword(), false) : (try PasswordRules.generate(), true)
+    }
 }
 
 extension UserCommand {
@@ -44,33 +48,46 @@ extension UserCommand {
 
         @OptionGroup var user: UserTarget
 
-        @Flag(help: "Read the password from standard input instead of generating one.")
-        var passwordStdin = false
+        @OptionGroup var newPassword: NewPassword
 
-        @Option(help: ArgumentHelp("Enrol two-factor authentication with this base32 TOTP secret (at least 128 bits).",
-                                   valueName: "base32"))
+        @Option(help: ArgumentHelp(
+            "Enrol two-factor authentication with this base32 TOTP secret (at least 128 bits); `ps` shows it to every user: "
+                + "prefer --totp-secret-file or --totp-secret-stdin.", valueName: "base32"))
         var totpSecret: String?
+
+        @Option(name: .customLong("totp-secret-file"), help: ArgumentHelp("Enrol with the base32 secret in this file.",
+                                                                         valueName: "file"))
+        var totpSecretFile: String?
+
+        @Flag(name: .customLong("totp-secret-stdin"), help: "Enrol with the base32 secret read from standard input.")
+        var totpSecretStandardInput = false
 
         @Option(name: .customLong("group"), help: ArgumentHelp("A group of the user, for access rules; repeat for more.",
                                                                valueName: "group"))
         var groups: [String] = []
 
+        var secretSource: SecretSource {
+            SecretSource(option: "--totp-secret", value: totpSecret, file: totpSecretFile, standardInput: totpSecretStandardInput)
+        }
+
         func validate() throws {
-            guard let totpSecret else { return }
-            let bits: Int
-            do { bits = try Base32.decode(totpSecret).count * 8 } catch { throw ValidationError("--totp-secret: \(error)") }
-            guard bits >= SecretGenerator.minimumBits else {
-                throw ValidationError("--totp-secret: \(AccountError.secretTooShort(bits: bits, minimum: SecretGenerator.minimumBits))")
+            if newPassword.passwordStdin && totpSecretStandardInput {
+                throw ValidationError("the password and the secret cannot both come on standard input; give the secret with --totp-secret-file")
             }
+            try secretSource.validate(required: false)
         }
 
         func run() throws {
-            let password = passwordStdin ? readPasswordFromStandardInput() : try PasswordRules.generate()
-            let recoveryCodes = try user.accountService().addUser(
-                name: user.name, password: password, totpSecret: try totpSecret.map(Base32.decode), groups: groups, now: SystemClock().now)
+            let secret = try secretSource.bytes()
+            if let secret, secret.count * 8 < SecretGenerator.minimumBits {
+                throw ValidationError("--totp-secret: \(AccountError.secretTooShort(bits: secret.count * 8, minimum: SecretGenerator.minimumBits))")
+            }
+            let (password, generated) = try newPassword.read()
+            let recoveryCodes = try user.accountService(creating: true).addUser(
+                name: user.name, password: password, totpSecret: secret, groups: groups, now: SystemClock().now)
             print("user \(user.name) added")
-            if !passwordStdin { print("password: \(password)") }
-            if totpSecret == nil {
+            if generated { print("password: \(password)") }
+            if secret == nil {
                 print("two-factor: not enrolled; \(user.name) enrols at the first login on the web page, by scanning the QR code shown there")
             } else {
                 print("two-factor: enrolled; recovery codes, shown this once (each works once in place of a code):")
@@ -86,7 +103,7 @@ extension UserCommand {
 
         func run() throws {
             let now = SystemClock().now
-            let users = try store.accountService().listUsers(now: now)
+            let users = try store.accountService(creating: false).listUsers(now: now)
             guard !users.isEmpty else {
                 print("no users")
                 return
@@ -112,20 +129,19 @@ extension UserCommand {
     }
 
     struct Passwd: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set a user's password, ending every session.")
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's password, ending every session; without --password-stdin a strong one is generated and printed once.")
 
         @OptionGroup var user: UserTarget
 
-        @Flag(help: "Read the new password from standard input (required).")
-        var passwordStdin = false
-
-        func validate() throws {
-            guard passwordStdin else { throw ValidationError("give the new password on standard input with --password-stdin") }
-        }
+        @OptionGroup var newPassword: NewPassword
 
         func run() throws {
-            try user.accountService().changePassword(named: user.name, to: readPasswordFromStandardInput())
+            let service = try user.accountService()
+            let (password, generated) = try newPassword.read()
+            try service.changePassword(named: user.name, to: password)
             print("password of \(user.name) changed; every session ended")
+            if generated { print("password: \(password)") }
         }
     }
 

@@ -261,3 +261,20 @@ struct AuthorizerTests {
         #expect(alice.get("/", query: "rd=" + wiki).location == "https://app.example.com/wiki/")
     }
 }
+
+/// The authorizer's decisions count with `/auth`'s, and its requests are timed under their own label.
+struct AuthorizerMetricsTests {
+    @Test func decisionsCountWithAuthsAndTimeUnderTheAuthorizerLabel() throws {
+        let app = try TestApp()
+        let tests = AuthorizerTests()
+        let cookie = try tests.loggedIn(app)
+        #expect(tests.authorize(app, "/app/", cookie: cookie).status == .ok)
+        #expect(tests.authorize(app, "/app/").status == .found)
+        #expect(app.get("/auth").status == .unauthorized)
+        let page = app.worker.respond(to: Request(path: "/metrics")).text
+        #expect(OperationsTests.value(#"totpgate_auth_requests_total{result="allow"}"#, in: page) == "1")
+        #expect(OperationsTests.value(#"totpgate_auth_requests_total{result="anonymous"}"#, in: page) == "2")
+        #expect(OperationsTests.value(#"totpgate_request_duration_seconds_count{route="authorizer"}"#, in: page) == "2")
+        #expect(OperationsTests.value(#"totpgate_request_duration_seconds_count{route="other"}"#, in: page) == "0")
+    }
+}

@@ -235,3 +235,31 @@ struct ConfigurationOptionsTests {
         }
     }
 }
+
+/// The operations settings: who may read `/metrics`, and the log format.
+struct OperationsConfigurationTests {
+    @Test func metricsAllowDefaultsToLoopback() {
+        #expect(Configuration().settings.metricsAllow == ["127.0.0.1", "::1"])
+    }
+
+    @Test func metricsAllowTakesAddressesInTheSpellingOfRemoteAddr() throws {
+        var configuration = Configuration()
+        try configuration.set("metrics-allow", to: "10.0.0.5, 0:0:0:0:0:0:0:1 ,2001:DB8::1")
+        #expect(configuration.settings.metricsAllow == ["10.0.0.5", "::1", "2001:db8::1"])
+    }
+
+    @Test(arguments: ["", "localhost", "10.0.0.0/8", "127.0.0.1,,", "1.2.3.4.5"])
+    func metricsAllowRefusesWhatIsNoAddress(_ value: String) {
+        var configuration = Configuration()
+        #expect(throws: ConfigurationError.self) { try configuration.set("metrics-allow", to: value) }
+        #expect(configuration.settings.metricsAllow == ["127.0.0.1", "::1"])
+    }
+
+    @Test func logFormatIsTextOrJSON() throws {
+        var configuration = Configuration()
+        #expect(configuration.logFormat == .text)
+        try configuration.set("log-format", to: "json")
+        #expect(configuration.logFormat == .json)
+        #expect(throws: ConfigurationError.self) { try configuration.set("log-format", to: "xml") }
+    }
+}

@@ -84,6 +84,47 @@ struct EnrolmentTests {
         #expect(try Browser(app).login(code: TOTP(secret: secret).code(at: app.now)).location == "/home")
     }
 
+    /// Issue 11, item 8: a user the gate sent with `rd` who enrols lands on
+    /// `rd` after the recovery codes page (its "continue" link), as code and
+    /// recovery-code logins do; home then links back there too.
+    @Test(arguments: ["/app/path?x=1", "https://app.example.com/x?y=1&z=2"])
+    func enrolmentContinuesToTheReturnAddress(_ rd: String) throws {
+        let app = try TestApp { $0.allowedRedirectHosts = ["app.example.com"] }
+        try app.addUser(enrolled: false)
+        let browser = Browser(app)
+        #expect(try browser.login(rd: rd).location == "/enroll")
+        let secret = try shownSecret(browser.get("/enroll"))
+        let page = try browser.post("/enroll", ["code": TOTP(secret: secret).code(at: app.now)])
+        #expect(page.status == .ok)
+        let href = "href=\"\(rd.replacingOccurrences(of: "&", with: "&amp;"))\""
+        #expect(page.text.contains("<a class=\"button\" \(href)>I have saved them — continue</a>"), "\(page.text)")
+        #expect(browser.get("/home").text.contains("<a class=\"button\" \(href)>Back to where you were</a>"))
+    }
+
+    /// A long `rd` (up to the 2,000 bytes allowed) still leads on from the recovery codes page, but the
+    /// full session does not carry it on every request: home offers no way back then.
+    @Test func aLongReturnAddressLeadsOnButIsNotKeptForHome() throws {
+        let app = try TestApp()
+        try app.addUser(enrolled: false)
+        let browser = Browser(app)
+        let rd = "/" + String(repeating: "a/", count: 999) + "x"
+        #expect(try browser.login(rd: rd).location == "/enroll")
+        let secret = try shownSecret(browser.get("/enroll"))
+        let page = try browser.post("/enroll", ["code": TOTP(secret: secret).code(at: app.now)])
+        #expect(page.text.contains("<a class=\"button\" href=\"\(rd)\">I have saved them — continue</a>"))
+        #expect(try browser.session?.returnTo == nil)
+        #expect(!browser.get("/home").text.contains("Back to where you were"))
+    }
+
+    @Test func withoutAReturnAddressEnrolmentContinuesHome() throws {
+        let app = try TestApp()
+        let browser = try enrolling(app)
+        let secret = try shownSecret(browser.get("/enroll"))
+        let page = try browser.post("/enroll", ["code": TOTP(secret: secret).code(at: app.now)])
+        #expect(page.text.contains("<a class=\"button\" href=\"/home\">I have saved them — continue</a>"))
+        #expect(!browser.get("/home").text.contains("Back to where you were"))
+    }
+
     @Test func aWrongCodeKeepsEnrolling() throws {
         let app = try TestApp()
         let browser = try enrolling(app)
@@ -91,7 +132,9 @@ struct EnrolmentTests {
         let response = try browser.post("/enroll", ["code": "12345x"])
         #expect(response.location == "/enroll")
         #expect(try browser.session?.stage == .enrolling)
-        #expect(browser.get("/enroll").text.contains(Handlers.invalidCredentials))
+        let page = browser.get("/enroll").text
+        #expect(page.contains(Handlers.wrongCode))
+        #expect(page.contains("autofocus aria-invalid=\"true\""))
     }
 
     @Test func theQRIsOnlyForTheEnrolmentStep() throws {

@@ -4,6 +4,7 @@ import Glibc
 import Synchronization
 import Accounts
 import Testing
+import SharedCounters
 import Web
 @testable import App
 
@@ -73,5 +74,26 @@ struct HashingPoolTests {
         release.signal()
         finished.wait()
         #expect(results.withLock { $0.sorted() } == [1, 2])
+    }
+}
+
+/// The login queue's figures for `/metrics`: each hash is queued, then started after its wait.
+struct HashingPoolQueueTests {
+    @Test func everyHashIsQueuedThenStartedOnceAndTheQueueEmpties() throws {
+        let counters = try SharedCounters(layout: Application.sharedMetrics.layout)
+        let metrics = Metrics(names: Application.sharedMetrics, counters: counters)
+        let pool = HashingPool(slots: 1, waiting: 4, observer: metrics.loginQueue)
+        for value in [UInt8(1), 2, 3] { #expect(try pool.derive { [value] } == [value]) }
+        #expect(counters.value(of: Application.sharedMetrics.loginQueueLength) == 0)
+        #expect(counters.snapshot(of: Application.sharedMetrics.loginQueueWait).count == 3)
+    }
+
+    @Test func aRefusedHashIsNeitherQueuedNorStarted() throws {
+        let counters = try SharedCounters(layout: Application.sharedMetrics.layout)
+        let pool = HashingPool(slots: 1, waiting: 0, observer: Metrics(names: Application.sharedMetrics, counters: counters).loginQueue)
+        pool.shutdown()
+        #expect(throws: PasswordHashingBusy.self) { try pool.derive { [1] } }
+        #expect(counters.value(of: Application.sharedMetrics.loginQueueLength) == 0)
+        #expect(counters.snapshot(of: Application.sharedMetrics.loginQueueWait).count == 0)
     }
 }

@@ -68,6 +68,43 @@ struct LoginFlowTests {
         #expect(browser.get("/").text.contains(Handlers.invalidCredentials))
     }
 
+    /// After a wrong password the name stays filled in, and the password field, beside the message, takes the focus.
+    @Test func aWrongPasswordKeepsTheNameAndFocusesThePassword() throws {
+        let app = try TestApp()
+        try app.addUser()
+        let browser = Browser(app)
+        #expect(try browser.login("alice", password: "wrong horse").location == "/")
+        let page = browser.get("/").text
+        #expect(page.contains("name=\"username\" value=\"alice\""))
+        #expect(!page.contains("spellcheck=\"false\" required autofocus"))
+        #expect(page.contains("autocomplete=\"current-password\" required autofocus aria-describedby=\"form-error\""))
+        #expect(page.contains("<p class=\"alert\" role=\"alert\" id=\"form-error\">\(Handlers.invalidCredentials)</p>"))
+        #expect(try browser.session?.stage == .anonymous)
+        // The right password then signs in as usual.
+        #expect(try browser.post("/login", ["username": "alice", "password": "correct horse"]).location == "/login/code")
+    }
+
+    /// Only what could be a name comes back: the cookie stays small, and the page shows nothing strange.
+    @Test(arguments: [String(repeating: "a", count: 2000), "a b", "<script>"])
+    func aNameThatCannotBeOneIsNotKept(_ name: String) throws {
+        let app = try TestApp()
+        let browser = Browser(app)
+        #expect(try browser.login(name, password: "wrong horse").location == "/")
+        #expect(try browser.session?.username == "")
+        #expect(browser.get("/").text.contains("name=\"username\" value=\"\""))
+    }
+
+    @Test func theCodePageNamesTheAccount() throws {
+        let app = try TestApp()
+        try app.addUser()
+        let browser = Browser(app)
+        try browser.login()
+        let page = browser.get("/login/code").text
+        #expect(page.contains("Signing in as <strong class=\"account\">alice</strong>."))
+        #expect(page.contains("Not alice? <a href=\"/logout\">Cancel and sign out</a>"))
+        #expect(page.contains("Ask your administrator to reset two-step verification for alice"))
+    }
+
     @Test func aWrongSecondStepCodeStaysOnTheCodePage() throws {
         let app = try TestApp()
         try app.addUser()
@@ -76,8 +113,10 @@ struct LoginFlowTests {
         let response = try browser.post("/login/code", ["code": try app.wrongCode()])
         #expect(response.location == "/login/code")
         let page = browser.get("/login/code")
-        #expect(page.text.contains(Handlers.invalidCredentials))
-        #expect(page.text.contains("role=\"alert\""))
+        // Past the password, the message may say it was the code, and why codes most often fail: the phone's clock.
+        #expect(page.text.contains("role=\"alert\" id=\"form-error\">\(Handlers.wrongCode)</p>"))
+        #expect(Handlers.wrongCode.contains("phone sets its clock automatically"))
+        #expect(page.text.contains("required autofocus aria-invalid=\"true\""))
     }
 
     @Test func aCodeIsAcceptedOnceAcrossSessions() throws {

@@ -9,9 +9,10 @@ struct LoginPageTests {
         #expect(response.status == .ok)
         #expect(response.headers["Content-Type"] == "text/html; charset=utf-8")
         for field in ["name=\"username\"", "name=\"password\"", "name=\"csrf\"", "name=\"rd\"", "action=\"/login\"",
-                      "autocomplete=\"username\"", "autocomplete=\"current-password\""] {
+                      "autocomplete=\"username\"", "autocomplete=\"current-password\" required>"] {
             #expect(response.text.contains(field), "\(field)")
         }
+        #expect(response.text.contains("spellcheck=\"false\" required autofocus>"))  // the name field, empty, has the focus
     }
 
     @Test func theCSRFFieldHoldsTheCookieSessionsToken() throws {

@@ -18,11 +18,20 @@ struct ErrorPageTests {
         #expect(response.text.contains("<body class=\"page-error\">"))
     }
 
-    @Test func aWrongMethodSaysWhichAreAllowed() throws {
-        let response = try TestApp().worker.respond(to: Request(method: .post, path: "/home"))
+    /// A reloaded form address, or a form sent to a page: the 405 page says what
+    /// to do in words people use, never a method's name; the header says which methods.
+    @Test(arguments: [
+        (HTTPMethod.post, "/home", "GET, HEAD", "This page cannot receive a form."),
+        (.get, "/login", "POST", "it is not a page to open. Start again from the sign-in page."),
+        (.get, "/logout/everywhere", "POST", "it is not a page to open."),
+    ])
+    func aWrongMethodSpeaksToPeople(_ method: HTTPMethod, _ path: String, _ allowed: String, _ message: String) throws {
+        let response = try TestApp().worker.respond(to: Request(method: method, path: path))
         #expect(response.status == .methodNotAllowed)
-        #expect(response.text.contains("Not possible here"))
-        #expect(response.headers["Allow"] == "GET, HEAD")
+        #expect(response.text.contains("Nothing to open here"))
+        #expect(response.text.contains(message))
+        for name in ["GET", "POST", "HEAD", "method"] { #expect(!response.text.contains(name)) }
+        #expect(response.headers["Allow"] == allowed)
     }
 }
 

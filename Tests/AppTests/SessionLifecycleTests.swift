@@ -91,8 +91,12 @@ struct SessionLifecycleTests {
         #expect(browser.get("/auth").status == .ok)  // cached as current
         let response = browser.get("/logout")
         #expect(response.location == "/")
-        #expect(response.headers["Set-Cookie"]?.contains("Max-Age=0") == true)
-        #expect(browser.cookie == nil)
+        // The cookie now holds a fresh anonymous session, there only to say "you have signed out".
+        let after = try #require(try browser.session)
+        #expect(after.stage == .anonymous && after.userID == nil && after.username.isEmpty)
+        #expect(after.flash == Handlers.signedOutNotice)
+        #expect(browser.get("/").text.contains("<p class=\"notice\" role=\"status\">You have signed out.</p>"))
+        #expect(browser.get("/auth").status == .unauthorized)
         #expect(app.get("/auth", cookie: "totpgate=" + copy).status == .unauthorized)
         #expect(app.get("/home", cookie: "totpgate=" + copy).location == "/")
     }
@@ -109,7 +113,7 @@ struct SessionLifecycleTests {
     /// Workers of one host share their count of logouts: a logout in one
     /// voids what the others have cached, within the cache's lifetime.
     @Test func aLogoutInOneWorkerEndsTheSessionInTheOthersAtOnce() throws {
-        let counters = try SharedCounters(layout: SharedMetrics().layout)
+        let counters = try SharedCounters(layout: Application.sharedMetrics.layout)
         let app = try TestApp(counters: counters)
         let other = try Application(settings: app.application.settings, logger: Logger(label: "other"), counters: counters,
                                     clock: app.clock, hashingPool: TestApp.hashingPool).makeWorker()
@@ -120,7 +124,7 @@ struct SessionLifecycleTests {
         #expect(other.respond(to: auth).status == .ok)  // cached as current over there
         browser.get("/logout")
         #expect(other.respond(to: auth).status == .unauthorized)
-        #expect(counters.value(of: SharedMetrics().sessionsEnded) == 1)
+        #expect(counters.value(of: Application.sharedMetrics.sessionsEnded) == 1)
     }
 
     /// `user logout NAME` from another process: every session ends within the cache's lifetime (1 s).

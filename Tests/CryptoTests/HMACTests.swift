@@ -91,3 +91,55 @@ struct HMACPoolTests {
         #expect(output.hex == HMACTests.vectors[5].mac)
     }
 }
+
+struct SharedHMACTests {
+    @Test(arguments: HMACTests.vectors)
+    func matchesRFCVectors(_ v: HMACTests.Vector) throws {
+        let shared = SharedHMAC(algorithm: v.algorithm, key: v.key)
+        // Twice: the second MAC comes from the context the first gave back.
+        for _ in 0..<2 {
+            #expect(try shared.authenticationCode(for: Array(v.message.utf8)).hex == v.mac)
+        }
+    }
+
+    /// A String's UTF-8, a slice of it, and bytes that are not contiguous give the same MAC as an array.
+    @Test func readsAnyCollectionOfBytes() throws {
+        let v = HMACTests.vectors[4]
+        let shared = SharedHMAC(algorithm: v.algorithm, key: v.key)
+        let padded = "xx" + v.message + "yy"
+        let slice = padded.utf8.dropFirst(2).dropLast(2)
+        #expect(try shared.authenticationCode(for: v.message.utf8).hex == v.mac)
+        #expect(try shared.authenticationCode(for: slice).hex == v.mac)
+        #expect(try shared.authenticationCode(for: v.message.utf8.lazy.map { $0 }).hex == v.mac)
+        #expect(try shared.authenticationCode(for: [UInt8]()) == HMAC.authenticationCode(algorithm: v.algorithm, key: v.key, message: []))
+    }
+
+    /// Many threads MAC different messages under one key at once: each gets its own message's MAC.
+    @Test func concurrentUseGivesEachMessageItsMAC() async throws {
+        let key = Array("a cookie key of thirty-two bytes".utf8)
+        let shared = SharedHMAC(algorithm: .sha256, key: key)
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    for round in 0..<300 {
+                        let message = Array("session \(task) \(round)".utf8)
+                        let expected = try HMAC.authenticationCode(algorithm: .sha256, key: key, message: message)
+                        if try shared.authenticationCode(for: message) != expected { return false }
+                    }
+                    return true
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+
+    /// Two shared MACs with different keys never hand each other's contexts out.
+    @Test func keysStayApart() throws {
+        let first = SharedHMAC(algorithm: .sha1, key: HMACTests.vectors[0].key)
+        let second = SharedHMAC(algorithm: .sha1, key: HMACTests.vectors[3].key)
+        for _ in 0..<50 {
+            #expect(try first.authenticationCode(for: Array("Hi There".utf8)).hex == HMACTests.vectors[0].mac)
+            #expect(try second.authenticationCode(for: Array(HMACTests.vectors[3].message.utf8)).hex == HMACTests.vectors[3].mac)
+        }
+    }
+}

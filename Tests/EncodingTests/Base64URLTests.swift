@@ -6,7 +6,13 @@ struct Base64URLTests {
     @Test(arguments: [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")])
     func matchesRFC4648(_ plain: String, _ encoded: String) {
         #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+        var appended = Array("x.".utf8)
+        Base64URL.encode(Array(plain.utf8), appendingTo: &appended)
+        #expect(appended == Array(("x." + encoded).utf8))
         #expect(Base64URL.decode(encoded) == Array(plain.utf8))
+        // The same from bytes: a slice in the middle of a longer array, as a cookie's parts are.
+        let bytes = Array(("." + encoded + ".").utf8)
+        #expect(Base64URL.decode(symbols: bytes[1..<(bytes.count - 1)]) == Array(plain.utf8))
     }
 
     @Test func usesTheURLAlphabet() {
@@ -16,6 +22,7 @@ struct Base64URLTests {
     @Test(arguments: ["Zg==", "Z", "Zm9v!", "+/8", "Zh"])
     func refusesNonCanonicalOrForeignInput(_ text: String) {
         #expect(Base64URL.decode(text) == nil)
+        #expect(Base64URL.decode(symbols: Array(text.utf8)[...]) == nil)
     }
 
     @Test(arguments: 0..<40)

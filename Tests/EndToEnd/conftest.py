@@ -21,6 +21,24 @@ BINARY = Path(os.environ.get("TOTPGATE_BIN", ROOT / ".build" / "debug" / "totpga
 DEADLINE = 10  # seconds any process may take to start or stop
 
 
+class UsedSecrets:
+    """Every password, TOTP secret, code, recovery code and cookie value the
+    tests handed to totpgate or got from it, for test_no_secret_in_logs.py,
+    which runs last and greps every log of the run for them."""
+    values = set()
+    codes = set()
+
+    @classmethod
+    def remember(cls, *values):
+        # Shorter strings (a "wrong 1" password) could turn up in a log by chance.
+        cls.values.update(value for value in values if value and len(value) >= 8)
+
+
+def pytest_collection_modifyitems(items):
+    """The grep of the logs runs after every test that wrote them."""
+    items.sort(key=lambda item: item.module.__name__ == "test_no_secret_in_logs")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -108,7 +126,9 @@ class Stack:
             arguments += ["--totp-secret", secret]
         result = self.totpgate(*arguments, input=password)
         assert result.returncode == 0, result.stderr
-        return [line.split(": ", 1)[1] for line in result.stdout.splitlines() if line.startswith("recovery code: ")]
+        recovery_codes = [line.split(": ", 1)[1] for line in result.stdout.splitlines() if line.startswith("recovery code: ")]
+        UsedSecrets.remember(password, secret, *recovery_codes)
+        return recovery_codes
 
     def browser(self, source=None):
         return Browser(self, source=source)
@@ -159,7 +179,10 @@ def totp(secret, at=None):
     now = int(time.time()) if at is None else at
     result = subprocess.run(["oathtool", "--totp", "--base32", f"--now=@{now}", secret],
                             capture_output=True, text=True, timeout=DEADLINE, check=True)
-    return result.stdout.strip()
+    code = result.stdout.strip()
+    UsedSecrets.remember(secret)
+    UsedSecrets.codes.add(code)
+    return code
 
 
 PERIOD = 30  # seconds of a TOTP step
@@ -249,7 +272,12 @@ class Browser:
             self.session.mount("https://", SourceAddressAdapter(source))
 
     def get(self, path, **kwargs):
-        return self.session.get(self.stack.url + path, allow_redirects=False, timeout=DEADLINE, **kwargs)
+        return self.kept(self.session.get(self.stack.url + path, allow_redirects=False, timeout=DEADLINE, **kwargs))
+
+    def kept(self, response):
+        """`response`, its cookie values remembered as secrets."""
+        UsedSecrets.remember(*(cookie.value for cookie in self.session.cookies))
+        return response
 
     def csrf(self, path="/"):
         page = self.get(path)
@@ -261,9 +289,10 @@ class Browser:
         data = dict(fields)
         if csrf_from is not None:
             data["csrf"] = self.csrf(csrf_from)
-        return self.session.post(self.stack.url + path, data=data, allow_redirects=False, timeout=DEADLINE)
+        return self.kept(self.session.post(self.stack.url + path, data=data, allow_redirects=False, timeout=DEADLINE))
 
     def login(self, name, password="correct horse battery", code=None, rd=None):
+        UsedSecrets.remember(password)
         fields = {"username": name, "password": password}
         if code is not None:
             fields["code"] = code

@@ -377,3 +377,17 @@ def test_under_the_units_system_call_filter_serve_listens_on_the_socket_and_a_po
         assert status == 200 and "Sign in" in page, target
     assert service.stop() == 0, service.ended()
     assert not service.socket.exists()
+
+
+def test_under_the_units_system_call_filter_healthz_and_metrics_answer(unit_service):
+    """/healthz stats the database file and reads it; /metrics reads /proc of the
+    master and every worker: none of it may fall outside the unit's filter."""
+    for _ in range(4):  # whichever workers answer
+        status, _, body = fastcgi(unit_service.socket, "GET", "/2fa/healthz")
+        assert (status, body) == (200, "ok\n")
+        status, _, page = fastcgi(unit_service.socket, "GET", "/2fa/metrics")
+        assert status == 200 and "\ntotpgate_store_up 1\n" in page, page
+        resident = int(re.search(r"^totpgate_resident_memory_bytes (\d+)$", page, re.M).group(1))
+        assert resident > 1_000_000, page  # the processes' /proc entries were readable
+    assert unit_service.process.poll() is None, unit_service.ended()
+    assert unit_service.stop() == 0, unit_service.ended()

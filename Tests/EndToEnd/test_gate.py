@@ -57,6 +57,26 @@ def test_after_a_full_login_the_user_lands_back_on_the_protected_file(gate):
     assert "Set-Cookie" not in protected.headers  # the cookie is fresh: nothing to renew
 
 
+def test_a_first_enrolment_lands_back_on_the_protected_app(gate, upstream):
+    """Issue 11, item 8: sent to the login with rd=/app/path?x=1, a user who
+    enrols continues from the recovery codes page to rd, not to /home."""
+    gate.add_user("newbie")
+    anonymous = gate.fetch("GET", "/app/path?x=1")
+    assert login_location(anonymous) == ("/2fa/", "/app/path?x=1")
+    browser = gate.browser()
+    assert browser.login("newbie", rd="/app/path?x=1").headers["Location"] == "/2fa/enroll"
+    page = browser.get("/enroll")
+    secret = re.search(r'<p class="secret"><code>([A-Z2-7 ]+)</code>', page.text).group(1).replace(" ", "")
+    done = browser.post("/enroll", {"code": totp(secret)}, csrf_from="/enroll")
+    assert done.status_code == 200 and "recovery-code" in done.text
+    continue_to = re.search(r'<a class="button" href="([^"]+)">I have saved them', done.text).group(1)
+    assert continue_to == "/app/path?x=1"
+    response = gate.fetch("GET", continue_to, browser)
+    assert response.status_code == 200
+    assert json.loads(response.text)["x-auth-user"] == ["newbie"]
+    assert 'href="/app/path?x=1">Back to where you were</a>' in browser.get("/home").text
+
+
 def test_the_app_learns_the_user_and_never_a_forged_one(gate, upstream):
     forged = {"X-Auth-User": "admin"}
     assert gate.fetch("GET", "/app/", headers=forged).status_code == 302

@@ -11,6 +11,10 @@ from conftest import SCREENSHOTS, Phone
 
 PASSWORD = "correct horse battery"
 FAILURE = "Invalid username, password or code"
+SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+WRONG_CODE = ("That code did not work. Type the code your app shows now; if it fails again, "
+              "check that your phone sets its clock automatically.")
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}  # a common phone's screen, in CSS pixels
 contrast_seen = {}  # (scheme, colour, background) -> (ratio, needed, where), for contrast.txt
 
 
@@ -101,7 +105,7 @@ def test_the_whole_journey(stack, chrome):
     chrome.wait_for_path("/login/code")
     check_page(chrome, "code")
     chrome.type("#code", phone.wrong_code(), submit=True)
-    assert chrome.find("[role=alert]").text == FAILURE
+    assert chrome.find("[role=alert]").text == WRONG_CODE
     assert chrome.find("#code").get_attribute("aria-invalid") == "true"
     check_page(chrome, "code-error")
     chrome.type("#code", phone.code(), submit=True)
@@ -135,6 +139,64 @@ def test_the_whole_journey(stack, chrome):
     report = SCREENSHOTS / "contrast.txt"
     report.write_text("".join(f"{scheme}\t{color}\ton {background}\t{ratio:.2f}:1\t(needs {needed})\t{where}\n"
                               for (scheme, color, background), (ratio, needed, where) in sorted(contrast_seen.items())))
+
+
+def beside_the_field(chrome, field):
+    """On the phone's screen: `field` has the focus, and the error message
+    sits just above it, both in view (not scrolled away behind a keyboard)."""
+    assert chrome.driver.switch_to.active_element.get_attribute("id") == field
+    alert, input_ = chrome.find("[role=alert]").rect, chrome.find(f"#{field}").rect
+    gap = input_["y"] - (alert["y"] + alert["height"])
+    assert 0 <= gap <= 56, f"{gap} px between the message and #{field}"  # at most the field's own label between
+    bottom = chrome.driver.execute_script("return window.innerHeight + window.scrollY")
+    assert input_["y"] + input_["height"] <= bottom and alert["y"] >= chrome.driver.execute_script("return window.scrollY")
+
+
+def test_on_a_phone_errors_sit_beside_the_field_that_takes_the_focus(stack, chrome):
+    """The newcomer's pages on a 390 px screen: a wrong password keeps the
+    name and focuses the password beside the message; a wrong code names the
+    phone's clock, beside the focused code field; the code page names the
+    account and whom to ask when the phone is lost; logging out says so."""
+    stack.add_user("alice", password=PASSWORD, secret=SECRET)
+    phone = Phone(SECRET)
+    chrome.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    chrome.open(stack.url + "/")
+    chrome.type("#username", "alice")
+    chrome.type("#password", "wrong horse", submit=True)
+    chrome.wait_for_path("/")
+    assert chrome.find("[role=alert]").text == FAILURE
+    assert chrome.find("#username").get_attribute("value") == "alice"
+    beside_the_field(chrome, "password")
+    check_page(chrome, "login-error")
+
+    chrome.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    chrome.type("#password", PASSWORD, submit=True)
+    chrome.wait_for_path("/login/code")
+    assert chrome.find(".lead").text.startswith("Signing in as alice.")
+    chrome.click("details.other-way summary")
+    assert "Ask your administrator to reset two-step verification for alice" in chrome.find("details.other-way").text
+    chrome.type("#code", phone.wrong_code(), submit=True)
+    chrome.wait_for_path("/login/code")
+    assert chrome.find("[role=alert]").text == WRONG_CODE
+    beside_the_field(chrome, "code")
+
+    chrome.type("#code", phone.code(), submit=True)
+    chrome.wait_for_path("/home")
+    chrome.click(".welcome a[href='/logout']")
+    chrome.wait_for_path("/")
+    assert chrome.find("[role=status]").text == "You have signed out."
+    assert chrome.driver.switch_to.active_element.get_attribute("id") == "username"
+    check_page(chrome, "signed-out")
+    chrome.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_a_reloaded_form_address_speaks_to_people(stack, chrome):
+    """A bookmarked or reloaded form address (405) says what to do, not which methods."""
+    chrome.open(stack.url + "/login")
+    chrome.wait_for_heading("Nothing to open here")
+    lead = chrome.find(".lead").text
+    assert "Start again from the sign-in page" in lead and "GET" not in lead and "POST" not in lead
+    check_page(chrome, "error-405", expected_console=("status of 405",))
 
 
 def test_error_pages_look_like_the_rest(stack, chrome):

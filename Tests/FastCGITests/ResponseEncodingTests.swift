@@ -20,6 +20,16 @@ struct ResponseEncodingTests {
         #expect(text == "Status: 200 OK\r\nContent-Length: 0\r\n\r\n")
     }
 
+    /// A refused header leaves nothing behind, and the headers around it are written whole.
+    @Test(arguments: [("Location", "/a\r\nX: y"), ("X-Evil\r\nX", "1"), ("X-Nul", "a\u{0}")])
+    func dropsOnlyTheUnsafeHeader(_ name: String, _ value: String) {
+        var response = Response(status: .ok, headers: ["X-Before": "1"], body: Array("ok".utf8))
+        response.headers.add(name, value)
+        response.headers.add("X-After", "2")
+        let text = String(decoding: ResponseEncoding.encode(response), as: UTF8.self)
+        #expect(text == "Status: 200 OK\r\nX-Before: 1\r\nX-After: 2\r\nContent-Length: 2\r\n\r\nok")
+    }
+
     /// nginx sends a parameter twice when a `fastcgi_param` overrides the
     /// included file's: in an `auth_request` location, `CONTENT_LENGTH ""` after
     /// the real length, with no body following.

@@ -35,6 +35,8 @@ struct CommandLineTests {
     }
 
     @Test func anUnreachableServerIsOneLineThatNeverShowsThePassword() throws {
+        // The host's keys exist (a user command makes none): the failure is the server's.
+        #expect(try run(totpgatePath, ["keygen", "--data-dir", data.path]).status == 0)
         let result = try totpgate(["user", "list"], store: "postgresql://totpgate:topsecret@/totpgate?host=/nonexistent-\(UUID())")
         #expect(result.status != 0)
         #expect(result.stderr.hasPrefix("totpgate: the store is unavailable: PostgreSQL postgresql://totpgate@/totpgate?host=/nonexistent-"))

@@ -58,6 +58,7 @@ struct StoreFactoryTests {
     @Test func refusesToMigrateIntoAPostgreSQLStoreThatHoldsData() throws {
         try factory.service(hasher: Self.hasher).addUser(name: "carol", password: "correct horse", totpSecret: nil, now: Self.now)
         let sqlite = StoreLocation.sqlite(path: data.path("totpgate.db"))
+        _ = try sqlite.open(keys: factory.keys)  // a source that exists, empty: the target is what is refused
         #expect(throws: StoreError.notEmpty(factory.location.description)) {
             try StoreMigration.copy(from: sqlite, to: factory.location, keys: factory.keys)
         }

@@ -98,3 +98,24 @@ struct SQLiteMigrationTests {
         #expect(!columns.contains("failures") && !columns.contains("locked_until"))
     }
 }
+
+/// `/healthz`'s ping: the file the store opened, still where the path says.
+struct SQLitePingTests {
+    @Test func aPingFailsWhileTheDatabaseIsMovedAwayAndAnswersOnceItIsBack() throws {
+        let database = try SQLiteDatabase()
+        let store = try SQLiteUserStore(path: database.path, keys: StoreContract.keys)
+        try store.ping(within: .seconds(1))
+        #expect(rename(database.path, database.path + ".moved") == 0)
+        #expect(throws: StoreError.self) { try store.ping(within: .seconds(1)) }
+        #expect(rename(database.path + ".moved", database.path) == 0)
+        try store.ping(within: .seconds(1))
+    }
+
+    @Test func aNewFileInItsPlaceIsNotTheStore() throws {
+        let database = try SQLiteDatabase()
+        let store = try SQLiteUserStore(path: database.path, keys: StoreContract.keys)
+        #expect(unlink(database.path) == 0)
+        _ = try SQLiteUserStore(path: database.path, keys: StoreContract.keys)  // what a CLI command would now create
+        #expect(throws: StoreError.self) { try store.ping(within: .seconds(1)) }
+    }
+}

@@ -68,6 +68,83 @@ struct SharedCountersTests {
         #expect(second.slot == first.slot + 1)
         #expect(histogram.firstSlot == second.slot + 1)
         #expect(layout.slotCount == histogram.firstSlot + 5)  // 3 bounds, +Inf, sum
-        #expect(SharedMetrics().layout.counters.map(\.name) == ["totpgate_worker_restarts_total", "totpgate_sessions_ended_total"])
+    }
+}
+
+struct GaugeAndTableTests {
+    @Test func aGaugeIsSetAndGoesUpAndDownAcrossMappings() throws {
+        var layout = CounterLayout()
+        let gauge = layout.gauge("queue_length")
+        let master = try SharedCounters(layout: layout)
+        let worker = try SharedCounters(inheriting: dup(master.descriptor), layout: layout)
+        master.set(gauge, to: 5)
+        worker.add(2, to: gauge)
+        master.subtract(3, from: gauge)
+        #expect(worker.value(of: gauge) == 4)
+        #expect(gauge.kind == .gauge)
+    }
+
+    @Test func aTableIsSeenByEveryMappingAndIsNoMetric() throws {
+        var layout = CounterLayout()
+        let table = layout.table(count: 3)
+        let after = layout.counter("after_total")
+        let master = try SharedCounters(layout: layout)
+        let worker = try SharedCounters(inheriting: dup(master.descriptor), layout: layout)
+        master.set(table, at: 0, to: 42)
+        master.set(table, at: 2, to: 7)
+        #expect(worker.values(of: table) == [42, 0, 7])
+        #expect(worker.value(of: after) == 0)  // the table's slots are its own
+        #expect(layout.counters.map(\.name) == ["after_total"])
+    }
+}
+
+struct PrometheusTextTests {
+    @Test func familiesOnceEachThenTheirSamplesAndHistogramsCumulative() throws {
+        var layout = CounterLayout()
+        let success = layout.counter("logins_total", labels: ["result": "success"], help: "Logins.")
+        _ = layout.counter("logins_total", labels: ["result": "failure"])
+        let alive = layout.gauge("alive", help: "Alive.")
+        let histogram = layout.histogram("wait_seconds", labels: ["route": "/a"], bounds: [0.5, 1], help: "Waits.")
+        let counters = try SharedCounters(layout: layout)
+        counters.add(3, to: success)
+        counters.set(alive, to: 2)
+        for seconds in [0.25, 0.75, 4.0] { counters.record(seconds, in: histogram) }
+        var text = PrometheusText()
+        text.add(layout, values: counters)
+        text.gauge("uptime_seconds", help: "Up.", 12)
+        #expect(text.text == """
+            # HELP logins_total Logins.
+            # TYPE logins_total counter
+            logins_total{result="success"} 3
+            logins_total{result="failure"} 0
+            # HELP alive Alive.
+            # TYPE alive gauge
+            alive 2
+            # HELP wait_seconds Waits.
+            # TYPE wait_seconds histogram
+            wait_seconds_bucket{route="/a",le="0.5"} 1
+            wait_seconds_bucket{route="/a",le="1"} 2
+            wait_seconds_bucket{route="/a",le="+Inf"} 3
+            wait_seconds_sum{route="/a"} 5
+            wait_seconds_count{route="/a"} 3
+            # HELP uptime_seconds Up.
+            # TYPE uptime_seconds gauge
+            uptime_seconds 12
+
+            """)
+    }
+
+    @Test func labelValuesAndHelpAreEscaped() throws {
+        var layout = CounterLayout()
+        _ = layout.counter("odd_total", labels: ["route": "a\"b\\c\nd"], help: "back\\slash\nnewline")
+        var text = PrometheusText()
+        text.add(layout, values: try SharedCounters(layout: layout))
+        #expect(text.text.contains(#"# HELP odd_total back\\slash\nnewline"#))
+        #expect(text.text.contains(#"odd_total{route="a\"b\\c\nd"} 0"#))
+    }
+
+    @Test(arguments: [(0.0005, "0.0005"), (1.0, "1"), (2.5, "2.5"), (Double.infinity, "+Inf"), (0, "0")])
+    func numbersAsPrometheusReadsThem(_ value: Double, _ text: String) {
+        #expect(PrometheusText.number(value) == text)
     }
 }

@@ -23,7 +23,7 @@ extension StoreContract {
 
     static var maintenance: [Case] { [
         Case("answers a ping", onOneConnection: { store throws in
-            try store.ping()
+            try store.ping(within: .seconds(1))
         }),
         Case("exports nothing from a fresh store", onOneConnection: { store throws in
             #expect(try store.exportSnapshot().isEmpty)

@@ -1,3 +1,4 @@
+import Crypto
 import Encoding
 import Testing
 @testable import Web
@@ -20,6 +21,47 @@ struct SessionTests {
     func roundTripsEveryStage(_ stage: Session.Stage) throws {
         let session = Session(id: "i", stage: stage, userID: stage == .anonymous ? nil : 1, issuedAt: Self.now, csrfToken: "c")
         #expect(codec.decode(try codec.encode(session), now: Self.now) == session)
+    }
+
+    /// The MAC is the one RFC 2104 defines over `kid.payload` under the key, whichever pooled context made it.
+    @Test func macIsHMACSHA256OfTheSignedPart() throws {
+        let value = try codec.encode(Self.full)
+        let signed = value[..<value.lastIndex(of: ".")!]
+        let mac = try HMAC.authenticationCode(algorithm: .sha256, key: Self.key.secret, message: Array(signed.utf8))
+        #expect(value.hasSuffix("." + Base64URL.encode(mac)))
+    }
+
+    /// The value's layout, byte for byte: cookies already in browsers must keep reading after an upgrade.
+    @Test func encodesTheDocumentedLayout() throws {
+        let payload = ["1", "sid", "f", "7", "3", "\(Self.now - 100)", "\(Self.now - 10)", "csrf",
+                       PercentEncoding.encode("alice | ünï%"), PercentEncoding.encode("Welcome | back"),
+                       PercentEncoding.encode("/app?x=1|2", allowing: "/?#[]@!$&'()*+,;=:"), "", ""].joined(separator: "|")
+        let signed = "k1." + Base64URL.encode(Array(payload.utf8))
+        let mac = try HMAC.authenticationCode(algorithm: .sha256, key: Self.key.secret, message: Array(signed.utf8))
+        #expect(try codec.encode(Self.full) == signed + "." + Base64URL.encode(mac))
+    }
+
+    /// Threads sign and read their own sessions at once through the key's shared MAC contexts.
+    @Test func concurrentSigningAndReading() async throws {
+        let codec = codec
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for round in 0..<200 {
+                        let session = Session(id: "s\(task)-\(round)", stage: .full, userID: Int64(task), issuedAt: Self.now,
+                                              csrfToken: "c\(round)")
+                        guard codec.decode(try codec.encode(session), now: Self.now) == session else { return false }
+                    }
+                    return true
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+
+    @Test func keysWithTheSameIDAndSecretAreEqual() throws {
+        #expect(try SigningKeyRing.Key(id: "k1", secret: .init(repeating: 1, count: 32)) == Self.key)
+        #expect(try SigningKeyRing.Key(id: "k1", secret: .init(repeating: 2, count: 32)) != Self.key)
     }
 
     @Test func isCookieSafeAndCarriesTheKeyID() throws {

@@ -58,4 +58,20 @@ struct CodeCommandTests {
         let result = try totpgate("code", "--secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "--time", "59", "--digits", "8")
         #expect(result.stdout == "94287082\n")
     }
+
+    /// The secret from a file or standard input, where `ps` cannot see it; `=` padding and a final line break are fine.
+    @Test(arguments: [
+        (["--secret-file", "FILE"], nil as String?),
+        (["--secret-stdin"], "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n"),
+        (["--secret", "gezd gnbv gy3t qojq gezd gnbv gy3t qojq"], nil),
+    ])
+    func readsTheSecretFromAFileOrStandardInput(_ options: [String], _ input: String?) throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path("secret")
+        try "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try run(totpgatePath, ["code", "--time", "59", "--digits", "8"] + options.map { $0 == "FILE" ? file : $0 },
+                             input: input)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "94287082\n")
+    }
 }

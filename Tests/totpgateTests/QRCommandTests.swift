@@ -54,6 +54,24 @@ struct QRCommandTests {
         }
     }
 
+    /// `-` is standard output, for a pipe (`| ssh host 'cat > qr.png'`) that leaves no file behind.
+    @Test func aDashWritesThePNGToStandardOutput() throws {
+        try inTemporaryDirectory { directory in
+            let png = directory.appendingPathComponent("piped.png").path
+            // Through a shell: the PNG's bytes must reach the file as they are, not decoded as text.
+            let result = try run("/bin/sh", ["-c", "\"$0\" qr --uri \"$1\" --png - > \"$2\"", totpgatePath, Self.uri, png])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try decodeQR(imageAt: png) == Self.uri)
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("-").path))
+        }
+    }
+
+    @Test func aDashWritesTheSVGToStandardOutput() throws {
+        let result = try totpgate("qr", "--uri", Self.uri, "--svg", "-", "--scale", "4")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == (try QRCode(encoding: Self.uri).svg(scale: 4)))
+    }
+
     @Test func narrowsAnExistingFileToItsOwner() throws {
         try inTemporaryDirectory { directory in
             let png = directory.appendingPathComponent("old.png").path

@@ -45,15 +45,18 @@ struct StoreCommandTests {
         #expect(try copy.allUsers().map(\.name) == ["alice"])
     }
 
-    /// Arguments (`DIR` is a fresh directory) → the error.
+    /// Arguments (`DIR` is a fresh directory, `DATA` the data directory) → the error.
     @Test(arguments: [
         (["--from", "mysql://root:hunter2@db/x", "--to", "sqlite:DIR/x.db"], "--from: unknown store \"mysql://root@db/x\""),
         (["--from", "sqlite:DIR/a.db", "--to", "sqlite:DIR/a.db"], "--from and --to both name SQLite DIR/a.db"),
-        (["--from", "sqlite:DIR/a.db", "--to", "postgresql://totpgate:hunter2@db/x"], "PostgreSQL postgresql://totpgate@db/x"),
+        (["--from", "sqlite:DATA/totpgate.db", "--to", "postgresql://totpgate:hunter2@db/x"], "PostgreSQL postgresql://totpgate@db/x"),
+        (["--from", "sqlite:DIR/a.db", "--to", "sqlite:DIR/b.db"], "no store at SQLite DIR/a.db"),
     ])
     func failsClearlyWithoutShowingAPassword(_ arguments: [String], _ message: String) throws {
         let directory = try TemporaryDirectory()
-        let arguments = arguments.map { $0.replacingOccurrences(of: "DIR", with: directory.path) }
+        let arguments = arguments.map {
+            $0.replacingOccurrences(of: "DIR", with: directory.path).replacingOccurrences(of: "DATA", with: data.path)
+        }
         let message = message.replacingOccurrences(of: "DIR", with: directory.path)
         let result = try run(totpgatePath, ["store", "migrate"] + arguments + ["--data-dir", data.path])
         #expect(result.status != 0)

@@ -38,6 +38,10 @@ struct UserCommandTests {
     }
 
     func user(_ arguments: String..., input: String? = nil) throws -> ProcessResult {
+        try user(arguments, input: input)
+    }
+
+    func user(_ arguments: [String], input: String? = nil) throws -> ProcessResult {
         try run(totpgatePath, ["user"] + arguments + ["--data-dir", data.path], input: input)
     }
 
@@ -96,7 +100,6 @@ struct UserCommandTests {
     }
 
     @Test func listShowsUsersAndTheirState() throws {
-        #expect(try user("list").stdout == "no users\n")
         #expect(try user("add", "bob").status == 0)
         #expect(try user("add", "alice", "--totp-secret", secret).status == 0)
         let lines = try user("list").stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
@@ -118,6 +121,31 @@ struct UserCommandTests {
         #expect(try service.login(name: "alice", password: "correct horse", code: nil, client: client, now: 0) == .refused(.failed))
         #expect(try service.login(name: "alice", password: "battery staple", code: nil, client: client, now: 0) != .refused(.failed))
         #expect(try service.store.user(named: "alice")?.sessionGeneration == 1)
+    }
+
+    @Test func passwdWithoutStandardInputGeneratesAPasswordAndPrintsItOnce() throws {
+        #expect(try user("add", "alice", "--password-stdin", input: "correct horse\n").status == 0)
+        let result = try user("passwd", "alice")
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("password: ") }
+        let password = String(try #require(lines.first).dropFirst("password: ".count))
+        #expect(lines.count == 1 && password.count == 23)
+        #expect(try service().login(name: "alice", password: password, code: nil, client: client, now: 0) != .refused(.failed))
+    }
+
+    /// The secret need not be on the command line, where `ps` shows it: a file or standard input do,
+    /// with the `=` padding and line break they may carry.
+    @Test(arguments: [
+        (["--totp-secret-file", "FILE"], nil as String?), (["--totp-secret-stdin"], "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP\n"),
+        (["--totp-secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGE======"], nil),
+    ])
+    func addTakesTheSecretFromAFileOrStandardInput(_ options: [String], _ input: String?) throws {
+        let file = data.parent.appendingPathComponent("secret.txt").path
+        try "jbsw y3dp ehpk 3pxp jbsw y3dp ehpk 3pxp\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try user(["add", "alice"] + options.map { $0 == "FILE" ? file : $0 }, input: input)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("two-factor: enrolled"))
+        #expect(try service().store.user(named: "alice")?.isEnrolled == true)
     }
 
     @Test func resetRemovesTheSecondFactor() throws {
@@ -171,7 +199,6 @@ struct UserCommandTests {
         (["groups", "bob", "--add", "staff"], nil, "no user named bob"),
         (["groups", "alice", "--add", "a b"], nil, "invalid group name \"a b\""),
         (["add", "bob", "--group", "a,b"], nil, "invalid group name \"a,b\""),
-        (["passwd", "alice"], nil, "--password-stdin"),
         (["passwd", "alice", "--password-stdin"], "", "the password is empty"),
         (["add", "bob", "--password-stdin"], "\n", "the password is empty"),
         (["add", "bob", "--password-stdin"], "short\n", "the password has 5 characters"),

@@ -2,6 +2,10 @@ import Encoding
 import Foundation
 import OTP
 import QRImage
+import App
+import Logging
+import SharedCounters
+import Web
 
 // Micro-benchmarks of totpgate's hot paths, printed as `name ns_per_op` lines
 // for bench/run to put side by side with the Python reference.
@@ -42,3 +46,29 @@ let render = try measure(iterations: setting("BENCH_QR_ITERATIONS", 2_000)) {
 }
 print("qr_png_ns \(String(format: "%.0f", render))")
 print("qr_png_bytes \(png.count)")
+
+// What counting costs /auth (issue 15): the worker's two clock reads around
+// the request, its route's histogram bucket and sum, and the decision's
+// counter, all in shared memory; beside a whole anonymous /auth answered in
+// process (router, middleware, headers; no FastCGI, no nginx).
+let names = Application.sharedMetrics
+let metrics = Metrics(names: names, counters: try SharedCounters(layout: names.layout))
+let counting = measure(iterations: setting("BENCH_ITERATIONS", 200_000)) {
+    let start = ContinuousClock.now
+    metrics.count(.anonymous)
+    metrics.observe("/auth", took: start.duration(to: .now))
+}
+print("auth_counting_ns \(String(format: "%.0f", counting))")
+
+let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("totpgate-microbench-\(getpid())").path
+defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+var settings = Settings()
+settings.dataDirectory = dataDirectory
+let worker = try Application(settings: settings, logger: Logger(label: "microbench")).makeWorker()
+let authRequest = Request(path: "/auth", originalURI: "/app/")
+var unauthorized = 0
+let auth = measure(iterations: setting("BENCH_ITERATIONS", 200_000) / 10) {
+    if worker.respond(to: authRequest).status == .unauthorized { unauthorized += 1 }
+}
+precondition(unauthorized > 0, "an anonymous /auth must be refused")
+print("auth_in_process_ns \(String(format: "%.0f", auth))")
