@@ -8,6 +8,7 @@ import socket
 import struct
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -83,6 +84,15 @@ def worker_restarts(stack):
                 if sample.name == "totpgate_worker_restarts_total")
 
 
+def exited(pid):
+    """Whether process `pid` has exited: gone, or a zombie its parent has not reaped yet."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
 def wait_for_workers(stack, count, other_than=()):
     """Waits until `count` workers run, none of them in `other_than`; returns their pids."""
     wait_for(lambda: len(stack.worker_pids()) == count and not set(stack.worker_pids()) & set(other_than),
@@ -104,6 +114,10 @@ def test_a_worker_killed_under_load_is_replaced_and_no_state_is_lost(make_stack,
     load = wrk(stack.url + "/", seconds=4)
     time.sleep(1)  # the load is running
     os.kill(workers[0], signal.SIGKILL)
+    # kill() returns before the worker is gone: until then it may still accept
+    # a connection, which dies with it (as requests in flight on it do). Once it
+    # has exited (a zombie has closed its sockets), the other worker answers.
+    wait_for(lambda: exited(workers[0]), f"worker {workers[0]} to exit")
     assert stack.get("/").status_code == 200  # the other worker answers meanwhile
     stack.wait_for_output(f"worker {workers[0]} was killed by signal 9 (SIGKILL); starting a replacement")
     replaced = wait_for_workers(stack, 2, other_than=[workers[0]])
